@@ -1,0 +1,139 @@
+//! The command line: `helloworld run` runs one integration command on this machine,
+//! `helloworld xsoar` speaks the host protocol for the Python bridge inside XSOAR, and
+//! `helloworld commands` lists what can be run. Flags are declared once with clap; their doc
+//! comments are the `--help` text.
+
+mod params;
+mod run;
+mod usage;
+
+use std::io::BufReader;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::commands::{COMMANDS, execute};
+use crate::host::stdio::StdioHost;
+
+pub use usage::UsageError;
+
+/// Exit status of a command that produced an error entry.
+pub const EXIT_COMMAND_FAILED: u8 = 1;
+/// Exit status of a usage error: the invocation itself was wrong.
+pub const EXIT_USAGE: u8 = 2;
+
+/// HelloWorld for Cortex XSOAR: run the integration's commands here, or inside XSOAR.
+#[derive(Debug, Parser)]
+#[command(name = "helloworld", version, about, long_about = None, after_help = EXAMPLES)]
+pub struct Cli {
+    #[command(subcommand)]
+    mode: Mode,
+}
+
+const EXAMPLES: &str = "Examples:
+  helloworld run helloworld-say-hello name=Dbot
+  helloworld run helloworld-say-hello name=Dbot --json
+  HELLOWORLD_API_KEY=... helloworld run ip ip=8.8.8.8 --param url=https://api.example
+  helloworld commands";
+
+#[derive(Debug, Subcommand)]
+enum Mode {
+    /// Run one integration command, as XSOAR would, and print its results.
+    ///
+    /// Params (the instance settings) come from, highest first: --param NAME=VALUE, the
+    /// environment variable HELLOWORLD_<NAME> (HELLOWORLD_URL, HELLOWORLD_API_KEY, ...), the
+    /// [params] table of --config FILE, then the declared defaults.
+    ///
+    /// Exit status: 0 on success, 1 when the command produced an error entry, 2 when the
+    /// invocation itself is wrong (unknown command, malformed NAME=VALUE, unknown param).
+    Run(RunArgs),
+    /// Speak the host protocol on stdin/stdout (started by the Python bridge inside XSOAR;
+    /// see docs/host-protocol.md).
+    Xsoar,
+    /// List the integration commands and their arguments.
+    Commands,
+}
+
+/// The flags of `helloworld run`.
+#[derive(Debug, Args)]
+struct RunArgs {
+    /// The integration command, such as helloworld-say-hello.
+    command: String,
+    /// Command arguments, each as NAME=VALUE (for example name=Dbot).
+    #[arg(value_name = "NAME=VALUE")]
+    args: Vec<String>,
+    /// An instance param as NAME=VALUE; overrides HELLOWORLD_<NAME> and --config. Repeatable.
+    #[arg(short, long = "param", value_name = "NAME=VALUE")]
+    params: Vec<String>,
+    /// A TOML file whose [params] table holds instance params.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Print one JSON document (results, incidents, last_run, integration context, logs)
+    /// instead of the readable output.
+    #[arg(long)]
+    json: bool,
+    /// Also print log lines on stderr.
+    #[arg(short, long)]
+    verbose: bool,
+    /// Folder where file results (reports) are saved.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    files_dir: PathBuf,
+}
+
+/// Parses the command line, runs it and returns the process exit status.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.mode {
+        Mode::Run(args) => run::run(&args),
+        Mode::Xsoar => serve_xsoar(),
+        Mode::Commands => {
+            print!("{}", command_list());
+            Ok(ExitCode::SUCCESS)
+        }
+    };
+    result.unwrap_or_else(|error| {
+        eprintln!("helloworld: error: {error}");
+        ExitCode::from(EXIT_USAGE)
+    })
+}
+
+/// One line per command with its arguments, for `helloworld commands` and usage errors.
+fn command_list() -> String {
+    COMMANDS
+        .iter()
+        .map(|command| {
+            let args: Vec<String> = command
+                .spec
+                .args
+                .iter()
+                .filter(|arg| !arg.hidden)
+                .map(|arg| {
+                    if arg.required {
+                        format!("{}=<value>", arg.name)
+                    } else {
+                        format!("[{}=<value>]", arg.name)
+                    }
+                })
+                .collect();
+            format!(
+                "{} {}\n    {}\n",
+                command.spec.name,
+                args.join(" "),
+                command.spec.description
+            )
+        })
+        .collect()
+}
+
+fn serve_xsoar() -> Result<ExitCode, UsageError> {
+    let host = StdioHost::connect(BufReader::new(std::io::stdin()), std::io::stdout())
+        .map_err(|error| UsageError::new(format!("the bridge handshake failed: {error}")))?;
+    let status = run::runtime()?.block_on(execute(&host));
+    host.finish(&status).map_err(|error| {
+        UsageError::new(format!(
+            "could not report the end of the run to the bridge: {error}"
+        ))
+    })?;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,112 @@
+//! `helloworld run`: one integration command on this machine, through the CLI host. The result
+//! is shown for a person, or as one JSON document with `--json`; secrets are masked in both.
+
+use std::process::ExitCode;
+
+use serde_json::{Value, json};
+
+use super::params::{parse_args, resolve_params};
+use super::{EXIT_COMMAND_FAILED, RunArgs, UsageError, command_list};
+use crate::commands::params::is_declared_secret;
+use crate::commands::{execute, find};
+use crate::host::cli::{CliHost, Display};
+use crate::host::recorder::Recording;
+use crate::host::{CallingContext, RunStatus};
+use crate::xsoar::secrets::{Masker, redact_sensitive_keys};
+
+/// Runs `args.command` and returns the exit status: 0 ok, 1 error entry, 2 usage error.
+pub(super) fn run(args: &RunArgs) -> Result<ExitCode, UsageError> {
+    let command = find(&args.command).ok_or_else(|| {
+        UsageError::new(format!(
+            "unknown command `{}`. The commands are:\n{}",
+            args.command,
+            command_list().trim_end()
+        ))
+    })?;
+    let command_args = parse_args(&command.spec, &args.args)?;
+    let params = resolve_params(&args.params, args.config.as_deref(), |name| {
+        std::env::var(name).ok()
+    })?;
+    let masker = Masker::for_params(&params, is_declared_secret);
+    let display = Display {
+        live: !args.json,
+        verbose: args.verbose,
+        files_dir: args.files_dir.clone(),
+    };
+    let host = CliHost::new(
+        CallingContext::new(command.spec.name, command_args, params),
+        display,
+    );
+
+    let status = runtime()?.block_on(execute(&host));
+    if args.json {
+        println!(
+            "{}",
+            json_document(command.spec.name, &host.recording(), &masker)
+        );
+    }
+    if let RunStatus::Exception(message) = &status {
+        eprintln!("{message}");
+    }
+    Ok(match status {
+        RunStatus::Ok => ExitCode::SUCCESS,
+        RunStatus::Error | RunStatus::Exception(_) => ExitCode::from(EXIT_COMMAND_FAILED),
+    })
+}
+
+/// A single-threaded runtime: one command needs no more, and it starts in microseconds.
+pub(super) fn runtime() -> Result<tokio::runtime::Runtime, UsageError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| UsageError::new(format!("cannot start the async runtime: {error}")))
+}
+
+/// The `--json` document: everything the run produced, with secrets masked.
+fn json_document(command: &str, recording: &Recording, masker: &Masker) -> String {
+    let mut document = json!({
+        "command": command,
+        "results": recording.entries,
+        "incidents": recording.incidents,
+        "last_run": recording.last_run,
+        "integration_context": Value::Object(redact_sensitive_keys(&recording.integration_context)),
+        "logs": recording.logs,
+    });
+    masker.mask_value(&mut document);
+    serde_json::to_string_pretty(&document).unwrap_or_else(|error| {
+        json!({"command": command, "error": format!("cannot encode the results: {error}")})
+            .to_string()
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::xsoar::Entry;
+    use serde_json::Map;
+
+    #[test]
+    fn json_document_masks_secrets_and_tokens() {
+        let recording = Recording {
+            entries: vec![Entry::error("key SECRETKEY123 rejected")],
+            integration_context: json!({"access_token": "eyJ.jwt", "valid_until": "1"})
+                .as_object()
+                .cloned()
+                .unwrap_or_default(),
+            ..Recording::default()
+        };
+        let mut params = Map::new();
+        params.insert("api_key".into(), json!("SECRETKEY123"));
+        let text = json_document(
+            "x",
+            &recording,
+            &Masker::for_params(&params, is_declared_secret),
+        );
+        assert!(!text.contains("SECRETKEY123"));
+        assert!(!text.contains("eyJ.jwt"));
+        let document: Value = serde_json::from_str(&text).unwrap();
+        assert_eq!(document["incidents"], Value::Null);
+        assert_eq!(document["last_run"], Value::Null);
+        assert_eq!(document["integration_context"]["valid_until"], "1");
+    }
+}

@@ -1,0 +1,231 @@
+//! The commands: each declared once ([`Command`]: its XSOAR spec plus the function that runs
+//! it) in the single table [`COMMANDS`]. A command maps XSOAR inputs to client calls and client
+//! results to entries; it never prints and never talks to XSOAR except through its [`Call`].
+//! Adding a command is one file here and one line in [`COMMANDS`].
+
+mod dispatch;
+pub mod params;
+mod say_hello;
+
+use std::future::Future;
+use std::pin::Pin;
+
+use serde_json::{Map, Value};
+
+pub use dispatch::execute;
+
+use crate::host::{Host, HostError};
+use crate::xsoar::args::ArgError;
+use crate::xsoar::pyjson::py_str;
+use crate::xsoar::spec::{CommandSpec, InvalidArgument};
+use crate::xsoar::{Entry, ResultsError};
+
+/// Every command the integration implements, in the order the yml and README list them.
+pub static COMMANDS: &[Command] = &[say_hello::SAY_HELLO];
+
+/// Commands XSOAR runs itself rather than a person: a failure there raises instead of writing
+/// an error entry, as CommonServerPython's `return_error` does.
+pub const SERVER_HANDLED_COMMANDS: [&str; 4] = [
+    "fetch-incidents",
+    "fetch-credentials",
+    "long-running-execution",
+    "fetch-indicators",
+];
+
+/// The command called `name`.
+pub fn find(name: &str) -> Option<&'static Command> {
+    COMMANDS.iter().find(|command| command.spec.name == name)
+}
+
+/// What a command body returns: its entries, or why it failed.
+pub type CommandOutcome = Result<Vec<Entry>, CommandError>;
+
+/// The future a command body returns; boxed so that the table can hold plain function pointers.
+pub type HandlerFuture<'a> = Pin<Box<dyn Future<Output = CommandOutcome> + Send + 'a>>;
+
+/// A command body.
+pub type Handler = for<'a> fn(Call<'a>) -> HandlerFuture<'a>;
+
+/// A command: its declaration and its body.
+#[derive(Clone, Copy)]
+pub struct Command {
+    /// Name, description, arguments and outputs, as XSOAR sees them.
+    pub spec: CommandSpec,
+    /// The body.
+    pub run: Handler,
+}
+
+impl std::fmt::Debug for Command {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("Command")
+            .field("name", &self.spec.name)
+            .finish_non_exhaustive()
+    }
+}
+
+/// One run of a command, as its body sees it: arguments already checked against the
+/// declaration and completed with defaults, params completed with defaults, and the host.
+pub struct Call<'a> {
+    /// The checked arguments.
+    pub args: Map<String, Value>,
+    /// The instance params, declared defaults filled in.
+    pub params: Map<String, Value>,
+    /// Where `demisto.*` calls go (already masking secrets).
+    pub host: &'a dyn Host,
+}
+
+impl Call<'_> {
+    /// The integration brand, for DBotScore's Vendor.
+    pub fn brand(&self) -> &str {
+        &self.host.calling_context().brand
+    }
+
+    /// An argument as text (Python's `str()` of what XSOAR passed), `None` when absent.
+    pub fn arg_text(&self, name: &str) -> Option<String> {
+        self.args
+            .get(name)
+            .filter(|value| !value.is_null())
+            .map(py_str)
+    }
+}
+
+/// Why a command failed. Each message says what was wrong and, where it can, how to fix it.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    /// An argument does not fit the command's declaration.
+    #[error(transparent)]
+    InvalidArgument(#[from] InvalidArgument),
+    /// An argument helper refused a value.
+    #[error(transparent)]
+    Arg(#[from] ArgError),
+    /// The results could not become an entry (a bug in the command).
+    #[error("internal error, please report it: {0}")]
+    Results(#[from] ResultsError),
+    /// XSOAR could not be reached or refused a call.
+    #[error(transparent)]
+    Host(#[from] HostError),
+    /// The command is not one this integration implements.
+    #[error("Command {0} is not implemented")]
+    NotImplemented(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Names XSOAR defines itself; every other command is `helloworld-<action>-<object>`.
+    const BUILT_IN: [&str; 9] = [
+        "test-module",
+        "fetch-incidents",
+        "long-running-execution",
+        "ip",
+        "domain",
+        "url",
+        "file",
+        "cve",
+        "email",
+    ];
+
+    fn is_kebab(name: &str) -> bool {
+        !name.is_empty()
+            && name.split('-').all(|part| {
+                !part.is_empty()
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+            })
+    }
+
+    fn is_snake(name: &str) -> bool {
+        !name.is_empty()
+            && name
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    }
+
+    #[test]
+    fn command_names_are_unique_and_follow_the_convention() {
+        let mut names: Vec<&str> = COMMANDS.iter().map(|command| command.spec.name).collect();
+        for name in &names {
+            let vendor_style =
+                name.starts_with("helloworld-") && name.split('-').count() >= 3 && is_kebab(name);
+            assert!(
+                vendor_style || BUILT_IN.contains(name),
+                "{name} is not helloworld-<action>-<object>"
+            );
+        }
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COMMANDS.len(), "duplicate command names");
+    }
+
+    #[test]
+    fn every_declaration_is_complete() {
+        for command in COMMANDS {
+            let spec = &command.spec;
+            assert!(
+                !spec.description.is_empty(),
+                "{} has no description",
+                spec.name
+            );
+            assert!(
+                spec.args.iter().filter(|arg| arg.default).count() <= 1,
+                "{}: two default args",
+                spec.name
+            );
+            for arg in spec.args {
+                assert!(
+                    is_snake(arg.name),
+                    "{}: argument {} is not snake_case",
+                    spec.name,
+                    arg.name
+                );
+                assert!(
+                    !arg.description.is_empty(),
+                    "{}: argument {} has no description",
+                    spec.name,
+                    arg.name
+                );
+                if let Some(default) = arg.default_value
+                    && !arg.predefined.is_empty()
+                {
+                    assert!(
+                        arg.predefined.contains(&default),
+                        "{}: default of {} not predefined",
+                        spec.name,
+                        arg.name
+                    );
+                }
+            }
+            for output in spec.outputs {
+                assert!(
+                    !output.description.is_empty(),
+                    "{}: output {} has no description",
+                    spec.name,
+                    output.context_path
+                );
+            }
+            let mut arg_names: Vec<&str> = spec.args.iter().map(|arg| arg.name).collect();
+            arg_names.sort_unstable();
+            arg_names.dedup();
+            assert_eq!(
+                arg_names.len(),
+                spec.args.len(),
+                "{}: duplicate argument",
+                spec.name
+            );
+        }
+    }
+
+    #[test]
+    fn find_knows_every_command_and_nothing_else() {
+        for command in COMMANDS {
+            assert_eq!(
+                find(command.spec.name).map(|found| found.spec.name),
+                Some(command.spec.name)
+            );
+        }
+        assert!(find("helloworld-no-such-command").is_none());
+    }
+}

@@ -1,0 +1,83 @@
+//! The instance params, declared once: the yml's `configuration`, the CLI's `--param` names and
+//! `HELLOWORLD_*` variables, secret masking and the defaults applied to every run all come from
+//! [`PARAMS`]. Later issues add the fetch, reputation and long-running params here.
+
+use serde_json::{Map, Value};
+
+use crate::xsoar::spec::{ParamSpec, ParamType, Section};
+
+/// Every instance param, in the order the instance settings show them.
+pub static PARAMS: &[ParamSpec] = &[
+    ParamSpec::new("url", "Server URL", ParamType::ShortText, Section::Connect)
+        .required()
+        .additional_info("The HelloWorld API base URL, with or without a trailing slash."),
+    ParamSpec::new("api_key", "API Key", ParamType::Encrypted, Section::Connect)
+        .required()
+        .additional_info("Exchanged for a short-lived access token; never printed or logged."),
+    ParamSpec::new(
+        "insecure",
+        "Trust any certificate (not secure)",
+        ParamType::Boolean,
+        Section::Connect,
+    )
+    .default_value("false"),
+    ParamSpec::new(
+        "proxy",
+        "Use system proxy settings",
+        ParamType::Boolean,
+        Section::Connect,
+    )
+    .default_value("false"),
+];
+
+/// The param called `name`.
+pub fn find(name: &str) -> Option<&'static ParamSpec> {
+    PARAMS.iter().find(|param| param.name == name)
+}
+
+/// Whether `name` is declared secret by its type.
+pub fn is_declared_secret(name: &str) -> bool {
+    find(name).is_some_and(|param| param.param_type.is_secret())
+}
+
+/// The params with the declared default of every one that is absent or null. XSOAR does not add
+/// a new param's default to existing instances, so the code applies it.
+pub fn with_defaults(params: &Map<String, Value>) -> Map<String, Value> {
+    let mut completed = params.clone();
+    for param in PARAMS {
+        let missing = completed.get(param.name).is_none_or(Value::is_null);
+        if let (true, Some(default)) = (missing, param.default_json()) {
+            completed.insert(param.name.to_owned(), default);
+        }
+    }
+    completed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn defaults_fill_only_missing_params() {
+        let params = json!({"url": "http://x", "proxy": true, "insecure": null})
+            .as_object()
+            .cloned()
+            .unwrap();
+        assert_eq!(
+            Value::Object(with_defaults(&params)),
+            json!({"url": "http://x", "proxy": true, "insecure": false})
+        );
+    }
+
+    #[test]
+    fn param_names_are_unique_and_described() {
+        let mut names: Vec<&str> = PARAMS.iter().map(|param| param.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), PARAMS.len());
+        assert!(PARAMS.iter().all(|param| !param.display.is_empty()));
+        assert!(is_declared_secret("api_key"));
+        assert!(!is_declared_secret("url"));
+    }
+}

@@ -1,0 +1,146 @@
+//! The host behind `helloworld run`: state lives in memory for the length of the run (a later
+//! issue persists it), and in human mode each entry is printed for a person as it arrives:
+//! readable output on stdout, error entries on stderr, file entries saved to a folder.
+
+use std::io::Write;
+use std::path::PathBuf;
+
+use serde_json::{Map, Value};
+
+use super::recorder::{Recording, RecordingHost};
+use super::{CallingContext, Host, HostError, LogLevel, VersionedContext};
+use crate::xsoar::Entry;
+
+/// How the CLI host shows a run while it happens.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Display {
+    /// Print entries as they arrive (off for `--json`, which prints one document at the end).
+    pub live: bool,
+    /// Also print log lines on stderr.
+    pub verbose: bool,
+    /// Where file entries are saved.
+    pub files_dir: PathBuf,
+}
+
+/// The in-memory host of a terminal run.
+#[derive(Debug)]
+pub struct CliHost {
+    inner: RecordingHost,
+    display: Display,
+}
+
+impl CliHost {
+    /// A host for one run.
+    pub fn new(calling: CallingContext, display: Display) -> Self {
+        Self {
+            inner: RecordingHost::new(calling),
+            display,
+        }
+    }
+
+    /// Everything the run did, for the JSON document.
+    pub fn recording(&self) -> Recording {
+        self.inner.recording()
+    }
+
+    fn show(&self, entry: &Entry) -> Result<(), HostError> {
+        if let Some(file) = entry.attached_file() {
+            let name = entry
+                .fields()
+                .get("File")
+                .and_then(Value::as_str)
+                .unwrap_or(&file.file_id);
+            let path = self.display.files_dir.join(name);
+            std::fs::write(&path, &file.data)?;
+            if self.display.live {
+                println!("Saved file {name} to {}", path.display());
+            }
+            return Ok(());
+        }
+        if !self.display.live {
+            return Ok(());
+        }
+        let text = entry.display_text();
+        if entry.is_error() {
+            eprintln!("{text}");
+        } else if !text.is_empty() {
+            let mut stdout = std::io::stdout().lock();
+            // A closed pipe (`| head`) is the reader's choice, not a failure of the command.
+            let _ = writeln!(stdout, "{}", text.trim_end_matches('\n'));
+        }
+        Ok(())
+    }
+}
+
+impl Host for CliHost {
+    fn calling_context(&self) -> &CallingContext {
+        self.inner.calling_context()
+    }
+
+    fn last_run(&self) -> Result<Value, HostError> {
+        self.inner.last_run()
+    }
+
+    fn set_last_run(&self, last_run: &Value) -> Result<(), HostError> {
+        self.inner.set_last_run(last_run)
+    }
+
+    fn integration_context(&self) -> Result<VersionedContext, HostError> {
+        self.inner.integration_context()
+    }
+
+    fn set_integration_context(
+        &self,
+        context: &Map<String, Value>,
+        version: &Value,
+    ) -> Result<(), HostError> {
+        self.inner.set_integration_context(context, version)
+    }
+
+    fn results(&self, entries: &[Entry]) -> Result<(), HostError> {
+        for entry in entries {
+            self.show(entry)?;
+        }
+        self.inner.results(entries)
+    }
+
+    fn incidents(&self, incidents: &[Value]) -> Result<(), HostError> {
+        if self.display.live {
+            println!("{} incident(s) fetched", incidents.len());
+        }
+        self.inner.incidents(incidents)
+    }
+
+    fn create_incidents(
+        &self,
+        incidents: &[Value],
+        last_run: Option<&Value>,
+    ) -> Result<(), HostError> {
+        if self.display.live {
+            println!("{} incident(s) created", incidents.len());
+        }
+        self.inner.create_incidents(incidents, last_run)
+    }
+
+    fn add_entry(&self, investigation_id: &str, entry: &Entry) -> Result<(), HostError> {
+        self.show(entry)?;
+        self.inner.add_entry(investigation_id, entry)
+    }
+
+    fn update_module_health(&self, message: &str, is_error: bool) -> Result<(), HostError> {
+        if self.display.verbose {
+            eprintln!(
+                "module health{}: {message}",
+                if is_error { " (error)" } else { "" }
+            );
+        }
+        self.inner.update_module_health(message, is_error)
+    }
+
+    fn log(&self, level: LogLevel, message: &str) {
+        if self.display.verbose {
+            eprintln!("[{}] {message}", level.as_str());
+        }
+        self.inner.log(level, message);
+    }
+}

@@ -1,0 +1,536 @@
+//! Declarations: what a command, its arguments, its outputs and the instance params look like to
+//! XSOAR. Each command is declared once with these types; argument checking, `integration.yml`
+//! and the README's command reference are all derived from the declaration.
+
+use serde_json::{Map, Value};
+
+use super::args::arg_to_string_list;
+
+/// A command as XSOAR knows it (the yml's `script.commands` item).
+#[derive(Debug, Clone, Copy)]
+pub struct CommandSpec {
+    /// `vendor-action-object`, kebab-case; or an XSOAR built-in such as `test-module` or `ip`.
+    pub name: &'static str,
+    /// What the command does, for the yml and the README.
+    pub description: &'static str,
+    /// The arguments, in the order users see them.
+    pub args: &'static [ArgSpec],
+    /// The context paths the command writes.
+    pub outputs: &'static [OutputSpec],
+    /// Whether the command is potentially harmful (`execution: true`).
+    pub execution: bool,
+    /// Whether the command schedules itself (`polling: true`).
+    pub polling: bool,
+}
+
+impl CommandSpec {
+    /// A command with no arguments and no outputs yet.
+    pub const fn new(name: &'static str, description: &'static str) -> Self {
+        Self {
+            name,
+            description,
+            args: &[],
+            outputs: &[],
+            execution: false,
+            polling: false,
+        }
+    }
+
+    /// The declared argument called `name`.
+    pub fn arg(&self, name: &str) -> Option<&'static ArgSpec> {
+        self.args.iter().find(|arg| arg.name == name)
+    }
+
+    /// The arguments as the command body receives them: declared defaults filled in, required
+    /// arguments present and not empty, predefined values respected. Undeclared arguments pass
+    /// through untouched, because XSOAR and playbooks may add their own.
+    pub fn prepare_args(
+        &self,
+        args: &Map<String, Value>,
+    ) -> Result<Map<String, Value>, InvalidArgument> {
+        let mut prepared = args.clone();
+        for spec in self.args {
+            let given = prepared.get(spec.name).filter(|value| !is_blank(value));
+            match (given, spec.default_value) {
+                (None, Some(default)) => {
+                    prepared.insert(spec.name.to_owned(), Value::String(default.to_owned()));
+                }
+                (None, None) if spec.required => {
+                    return Err(InvalidArgument::Missing {
+                        command: self.name,
+                        argument: spec.name,
+                    });
+                }
+                _ => {}
+            }
+            if let Some(value) = prepared.get(spec.name) {
+                spec.check_predefined(value)?;
+            }
+        }
+        Ok(prepared)
+    }
+}
+
+/// An argument that does not fit its declaration.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum InvalidArgument {
+    /// A required argument is absent or empty.
+    #[error(
+        "Missing required argument \"{argument}\". Give it a value: {command} {argument}=<value>"
+    )]
+    Missing {
+        /// The command being run.
+        command: &'static str,
+        /// The argument's name.
+        argument: &'static str,
+    },
+    /// A value outside the declared choices.
+    #[error("Invalid value \"{value}\" for argument \"{argument}\": it must be one of {choices}")]
+    NotPredefined {
+        /// The argument's name.
+        argument: &'static str,
+        /// The value given.
+        value: String,
+        /// The allowed values, comma-separated.
+        choices: String,
+    },
+}
+
+/// XSOAR treats a value the user left empty as not given.
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(text) => text.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// A command argument (the yml's `arguments` item).
+#[derive(Debug, Clone, Copy)]
+pub struct ArgSpec {
+    /// snake_case name.
+    pub name: &'static str,
+    /// What the argument means, with examples where helpful.
+    pub description: &'static str,
+    /// Whether the command cannot run without it.
+    pub required: bool,
+    /// The value used when the argument is not given (`defaultValue`).
+    pub default_value: Option<&'static str>,
+    /// The only values allowed (`auto: PREDEFINED`); empty for free text.
+    pub predefined: &'static [&'static str],
+    /// Whether it takes a comma-separated list.
+    pub is_array: bool,
+    /// Whether the value must not be printed.
+    pub secret: bool,
+    /// Whether it is the default argument (`!ip 1.1.1.1`).
+    pub default: bool,
+    /// Whether it is hidden from users (polling bookkeeping).
+    pub hidden: bool,
+}
+
+impl ArgSpec {
+    /// An optional free-text argument.
+    pub const fn new(name: &'static str, description: &'static str) -> Self {
+        Self {
+            name,
+            description,
+            required: false,
+            default_value: None,
+            predefined: &[],
+            is_array: false,
+            secret: false,
+            default: false,
+            hidden: false,
+        }
+    }
+
+    /// The command cannot run without it.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// The value used when it is not given.
+    pub const fn default_value(mut self, value: &'static str) -> Self {
+        self.default_value = Some(value);
+        self
+    }
+
+    /// Only these values are allowed.
+    pub const fn predefined(mut self, choices: &'static [&'static str]) -> Self {
+        self.predefined = choices;
+        self
+    }
+
+    /// It takes a comma-separated list.
+    pub const fn is_array(mut self) -> Self {
+        self.is_array = true;
+        self
+    }
+
+    /// Its value must not be printed.
+    pub const fn secret(mut self) -> Self {
+        self.secret = true;
+        self
+    }
+
+    /// It is the command's default argument.
+    pub const fn default_arg(mut self) -> Self {
+        self.default = true;
+        self
+    }
+
+    /// It is hidden from users.
+    pub const fn hidden(mut self) -> Self {
+        self.hidden = true;
+        self
+    }
+
+    fn check_predefined(&self, value: &Value) -> Result<(), InvalidArgument> {
+        if self.predefined.is_empty() {
+            return Ok(());
+        }
+        let values = if self.is_array {
+            arg_to_string_list(Some(value))
+        } else {
+            arg_to_string_list(Some(&Value::Array(vec![value.clone()])))
+        };
+        match values
+            .into_iter()
+            .find(|item| !self.predefined.contains(&item.as_str()))
+        {
+            None => Ok(()),
+            Some(value) => Err(InvalidArgument::NotPredefined {
+                argument: self.name,
+                value,
+                choices: self.predefined.join(", "),
+            }),
+        }
+    }
+}
+
+/// The type of an output's context path, as the yml spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutputType {
+    /// `String`
+    String,
+    /// `Number`
+    Number,
+    /// `Date`
+    Date,
+    /// `Boolean`
+    Boolean,
+    /// `Unknown`, for objects and mixed values.
+    Unknown,
+}
+
+impl OutputType {
+    /// The yml spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::String => "String",
+            Self::Number => "Number",
+            Self::Date => "Date",
+            Self::Boolean => "Boolean",
+            Self::Unknown => "Unknown",
+        }
+    }
+}
+
+/// A context path a command writes (the yml's `outputs` item).
+#[derive(Debug, Clone, Copy)]
+pub struct OutputSpec {
+    /// The path, such as `HelloWorld.Alert.alert_id`.
+    pub context_path: &'static str,
+    /// The value's type.
+    pub output_type: OutputType,
+    /// What the value means.
+    pub description: &'static str,
+}
+
+impl OutputSpec {
+    /// An output at `context_path`.
+    pub const fn new(
+        context_path: &'static str,
+        output_type: OutputType,
+        description: &'static str,
+    ) -> Self {
+        Self {
+            context_path,
+            output_type,
+            description,
+        }
+    }
+}
+
+/// The type of an instance param (the yml's `configuration[].type` number).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ParamType {
+    /// 0: short text.
+    ShortText = 0,
+    /// 4: encrypted short text, such as an API key.
+    Encrypted = 4,
+    /// 8: checkbox.
+    Boolean = 8,
+    /// 9: username and password.
+    Credentials = 9,
+    /// 12: long text.
+    TextArea = 12,
+    /// 13: the incident type selector XSOAR adds for fetching integrations.
+    IncidentType = 13,
+    /// 14: encrypted long text.
+    TextAreaEncrypted = 14,
+    /// 15: one of `options`.
+    SingleSelect = 15,
+    /// 16: several of `options`.
+    MultiSelect = 16,
+}
+
+impl ParamType {
+    /// The yml number.
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// Whether values of this type are secrets.
+    pub fn is_secret(self) -> bool {
+        matches!(
+            self,
+            Self::Encrypted | Self::TextAreaEncrypted | Self::Credentials
+        )
+    }
+}
+
+/// The section of the instance settings a param is shown in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Section {
+    /// How to reach the vendor.
+    Connect,
+    /// What to fetch and how.
+    Collect,
+    /// Tuning.
+    Optimize,
+}
+
+impl Section {
+    /// The yml spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Connect => "Connect",
+            Self::Collect => "Collect",
+            Self::Optimize => "Optimize",
+        }
+    }
+}
+
+/// An instance param (the yml's `configuration` item).
+#[derive(Debug, Clone, Copy)]
+pub struct ParamSpec {
+    /// snake_case name (XSOAR's own, such as `isFetch`, keep their spelling).
+    pub name: &'static str,
+    /// The label in the instance settings.
+    pub display: &'static str,
+    /// The widget and value type.
+    pub param_type: ParamType,
+    /// Whether the instance cannot be saved without it.
+    pub required: bool,
+    /// The value a new instance starts with; code applies it too, because XSOAR does not add
+    /// new defaults to existing instances.
+    pub default_value: Option<&'static str>,
+    /// The choices of a select.
+    pub options: &'static [&'static str],
+    /// Help shown under the field.
+    pub additional_info: Option<&'static str>,
+    /// Where the field is shown.
+    pub section: Section,
+    /// Whether it sits under "advanced".
+    pub advanced: bool,
+    /// Whether it is hidden.
+    pub hidden: bool,
+}
+
+impl ParamSpec {
+    /// An optional param with no default, in `section`.
+    pub const fn new(
+        name: &'static str,
+        display: &'static str,
+        param_type: ParamType,
+        section: Section,
+    ) -> Self {
+        Self {
+            name,
+            display,
+            param_type,
+            required: false,
+            default_value: None,
+            options: &[],
+            additional_info: None,
+            section,
+            advanced: false,
+            hidden: false,
+        }
+    }
+
+    /// The instance cannot be saved without it.
+    pub const fn required(mut self) -> Self {
+        self.required = true;
+        self
+    }
+
+    /// The value a new instance starts with.
+    pub const fn default_value(mut self, value: &'static str) -> Self {
+        self.default_value = Some(value);
+        self
+    }
+
+    /// The choices of a select.
+    pub const fn options(mut self, options: &'static [&'static str]) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Help shown under the field.
+    pub const fn additional_info(mut self, text: &'static str) -> Self {
+        self.additional_info = Some(text);
+        self
+    }
+
+    /// Shown under "advanced".
+    pub const fn advanced(mut self) -> Self {
+        self.advanced = true;
+        self
+    }
+
+    /// Hidden from the settings.
+    pub const fn hidden(mut self) -> Self {
+        self.hidden = true;
+        self
+    }
+
+    /// The JSON value XSOAR would hand the integration for text typed by a person (a CLI flag,
+    /// an environment variable): checkboxes become booleans, everything else stays a string.
+    pub fn value_from_text(&self, text: &str) -> Result<Value, String> {
+        match self.param_type {
+            ParamType::Boolean => parse_checkbox(text).map(Value::Bool).ok_or_else(|| {
+                format!(
+                    "param `{}` is a checkbox: use true or false, not `{text}`",
+                    self.name
+                )
+            }),
+            ParamType::MultiSelect => Ok(Value::Array(
+                text.split(',')
+                    .map(|item| Value::String(item.trim().to_owned()))
+                    .collect(),
+            )),
+            _ => Ok(Value::String(text.to_owned())),
+        }
+    }
+
+    /// The declared default as the JSON value XSOAR would send.
+    pub fn default_json(&self) -> Option<Value> {
+        self.default_value
+            .and_then(|text| self.value_from_text(text).ok())
+    }
+}
+
+fn parse_checkbox(text: &str) -> Option<bool> {
+    match text.trim().to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "on" => Some(true),
+        "false" | "no" | "0" | "off" | "" => Some(false),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const STATUS: &[&str] = &["ACTIVE", "CLOSED"];
+    const SPEC: CommandSpec = CommandSpec {
+        args: &[
+            ArgSpec::new("alert_id", "The alert.").required(),
+            ArgSpec::new("status", "New status.").predefined(STATUS),
+            ArgSpec::new("severity", "Severities.")
+                .predefined(&["Low", "High"])
+                .is_array(),
+            ArgSpec::new("limit", "How many.").default_value("10"),
+        ],
+        ..CommandSpec::new("helloworld-update-alert", "Updates an alert.")
+    };
+
+    fn args(value: Value) -> Map<String, Value> {
+        let Value::Object(map) = value else {
+            panic!("test args must be an object")
+        };
+        map
+    }
+
+    #[test]
+    fn section_10_3_defaults_are_filled_and_extra_args_kept() {
+        let prepared = SPEC
+            .prepare_args(&args(json!({"alert_id": "1", "debug-mode": "true"})))
+            .unwrap();
+        assert_eq!(
+            Value::Object(prepared),
+            json!({"alert_id": "1", "debug-mode": "true", "limit": "10"})
+        );
+    }
+
+    #[test]
+    fn section_10_3_missing_or_empty_required_argument() {
+        for given in [
+            json!({}),
+            json!({"alert_id": ""}),
+            json!({"alert_id": null}),
+        ] {
+            let error = SPEC.prepare_args(&args(given)).unwrap_err();
+            assert_eq!(
+                error.to_string(),
+                "Missing required argument \"alert_id\". Give it a value: helloworld-update-alert alert_id=<value>"
+            );
+        }
+    }
+
+    #[test]
+    fn section_10_3_predefined_values_are_enforced() {
+        let error = SPEC
+            .prepare_args(&args(json!({"alert_id": "1", "status": "OPEN"})))
+            .unwrap_err();
+        assert_eq!(
+            error.to_string(),
+            "Invalid value \"OPEN\" for argument \"status\": it must be one of ACTIVE, CLOSED"
+        );
+        let error = SPEC
+            .prepare_args(&args(json!({"alert_id": "1", "severity": "Low,Medium"})))
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("Invalid value \"Medium\" for argument \"severity\"")
+        );
+        assert!(
+            SPEC.prepare_args(&args(json!({"alert_id": "1", "severity": "Low, High"})))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn checkbox_params_become_booleans() {
+        let insecure = ParamSpec::new(
+            "insecure",
+            "Trust any certificate",
+            ParamType::Boolean,
+            Section::Connect,
+        );
+        assert_eq!(insecure.value_from_text("TRUE"), Ok(json!(true)));
+        assert_eq!(insecure.value_from_text("no"), Ok(json!(false)));
+        assert_eq!(
+            insecure.value_from_text("maybe"),
+            Err("param `insecure` is a checkbox: use true or false, not `maybe`".to_owned())
+        );
+        let url = ParamSpec::new("url", "Server URL", ParamType::ShortText, Section::Connect);
+        assert_eq!(url.value_from_text("http://x"), Ok(json!("http://x")));
+    }
+}
