@@ -104,11 +104,17 @@ impl<R: BufRead + Send, W: Write + Send> StdioHost<R, W> {
             "protocol": PROTOCOL_VERSION,
             "binary": concat!("helloworld ", env!("CARGO_PKG_VERSION")),
         }))?;
-        let start = channel.receive()?;
-        if let Err(problem) = check_start(&start) {
-            let _ = channel.send(&done_message(&RunStatus::Exception(problem.clone())));
-            return Err(HostError::Protocol(problem));
-        }
+        // Whatever goes wrong here, the bridge is told why before the binary exits.
+        let start = channel
+            .receive()
+            .and_then(|start| check_start(&start).map(|()| start));
+        let start = match start {
+            Ok(start) => start,
+            Err(error) => {
+                let _ = channel.send(&done_message(&RunStatus::Exception(error.to_string())));
+                return Err(error);
+            }
+        };
         let object = |key: &str| {
             start
                 .get(key)
@@ -166,19 +172,20 @@ impl<R: BufRead + Send, W: Write + Send> StdioHost<R, W> {
     }
 }
 
-fn check_start(start: &Value) -> Result<(), String> {
+fn check_start(start: &Value) -> Result<(), HostError> {
     if start.get("type").and_then(Value::as_str) != Some("start") {
-        return Err(format!(
-            "host protocol error: expected a `start` message first, got {start}"
-        ));
+        return Err(HostError::Protocol(format!(
+            "expected a `start` message first, got {start}"
+        )));
     }
     match start.get("protocol").and_then(Value::as_u64) {
         Some(PROTOCOL_VERSION) => Ok(()),
-        other => Err(format!(
-            "host protocol mismatch: the bridge speaks version {}, this binary speaks version {PROTOCOL_VERSION}. \
-             Use the integration.yml (bridge) and the Docker image (binary) of the same release.",
+        other => Err(HostError::Protocol(format!(
+            "version mismatch: the bridge speaks version {}, this binary speaks version \
+             {PROTOCOL_VERSION}. Use the integration.yml (bridge) and the Docker image (binary) \
+             of the same release.",
             other.map_or_else(|| "none".to_owned(), |version| version.to_string())
-        )),
+        ))),
     }
 }
 

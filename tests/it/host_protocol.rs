@@ -238,6 +238,10 @@ fn garbage_instead_of_start_is_refused_without_a_panic() {
     let mut bridge = FakeBridge::start();
     bridge.hello();
     writeln!(bridge.stdin, "this is not json").unwrap();
+    let done = bridge.read();
+    assert_eq!(done["type"], "done");
+    assert_eq!(done["status"], "exception");
+    assert!(done["message"].as_str().unwrap().contains("not JSON"));
     drop(bridge.stdin);
     let output = bridge.child.wait_with_output().unwrap();
     assert_eq!(output.status.code(), Some(2));
