@@ -1,4 +1,4 @@
-//! Private context-building helpers shared by the indicator objects: the `Obj` builder that
+//! Private context-building helpers shared by the indicator objects: the `ContextObject` builder that
 //! drops what Python treats as falsy, `truthy`, `group`, and the `setters!` macro.
 
 use serde_json::{Map, Value, json};
@@ -7,9 +7,9 @@ use super::{DBotScore, Score};
 
 /// Context object under construction; drops what Python would treat as falsy.
 #[derive(Default)]
-pub(super) struct Obj(Map<String, Value>);
+pub(super) struct ContextObject(Map<String, Value>);
 
-impl Obj {
+impl ContextObject {
     pub(super) fn put(mut self, key: &str, value: Option<Value>) -> Self {
         if let Some(value) = value {
             self.0.insert(key.to_owned(), value);

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::context::{Obj, setters};
+use super::context::{ContextObject, setters};
 use super::{CVE_KEY, DBotScore, IndicatorType, Score};
 
 /// `Common.CVE` (classic shape: `CVSS` is a plain value, not an object).
@@ -47,7 +47,7 @@ impl Cve {
 
     /// The context object.
     pub fn to_value(&self) -> Value {
-        Obj::default()
+        ContextObject::default()
             .put("ID", Some(self.id.as_str().into()))
             .text("CVSS", self.cvss.as_deref())
             .text("Published", self.published.as_deref())

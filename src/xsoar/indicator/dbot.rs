@@ -6,7 +6,7 @@ use std::str::FromStr;
 
 use serde_json::Value;
 
-use super::context::Obj;
+use super::context::ContextObject;
 
 /// DBot verdict for an indicator.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -250,7 +250,7 @@ impl DBotScore {
 
     /// The context value stored under [`DBOT_SCORE_KEY`](super::DBOT_SCORE_KEY).
     pub fn to_value(&self) -> Value {
-        Obj::default()
+        ContextObject::default()
             .put("Indicator", Some(self.indicator.as_str().into()))
             .put("Type", Some(self.indicator_type.as_str().into()))
             .put("Vendor", Some(self.vendor.as_str().into()))

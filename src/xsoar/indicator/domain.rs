@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::context::{Obj, group, setters};
+use super::context::{ContextObject, group, setters};
 use super::{DBotScore, DOMAIN_KEY};
 
 /// `Common.Domain`.
@@ -100,7 +100,7 @@ impl Domain {
             ("Country", self.registrant_country.as_deref()),
         ]);
         // Both the top level and WHOIS carry these, in this order.
-        let whois_part = |obj: Obj| {
+        let whois_part = |obj: ContextObject| {
             obj.text("DomainStatus", self.domain_status.as_deref())
                 .text("CreationDate", self.creation_date.as_deref())
                 .text("UpdatedDate", self.updated_date.as_deref())
@@ -108,12 +108,12 @@ impl Domain {
                 .list("NameServers", &self.name_servers)
         };
         let whois = whois_part(
-            Obj::default()
+            ContextObject::default()
                 .put("Registrar", registrar.clone())
                 .put("Registrant", registrant.clone()),
         );
         let whois = (!whois.is_empty()).then(|| whois.into_value());
-        let domain = Obj::default()
+        let domain = ContextObject::default()
             .put("Name", Some(self.name.as_str().into()))
             .text("DNS", self.dns.as_deref())
             .count("DetectionEngines", self.detection_engines)

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::context::{Obj, setters, truthy};
+use super::context::{ContextObject, setters, truthy};
 use super::{DBotScore, IP_KEY, IPV6_KEY};
 
 /// `Common.IP`.
@@ -100,7 +100,7 @@ impl Ip {
             .zip(long)
             .filter(|(lat, long)| !lat.is_empty() && !long.is_empty())
             .map(|(lat, long)| format!("{lat}:{long}"));
-        let geo = Obj::default()
+        let geo = ContextObject::default()
             .text("Location", location.as_deref())
             .text("Country", self.geo_country.as_deref())
             .text("Description", self.geo_description.as_deref());
@@ -109,11 +109,11 @@ impl Ip {
         let geo_open = truthy(lat)
             || truthy(self.geo_country.as_deref())
             || truthy(self.geo_description.as_deref());
-        let org = Obj::default()
+        let org = ContextObject::default()
             .text("Name", self.organization_name.as_deref())
             .text("Type", self.organization_type.as_deref());
         let org = (!org.is_empty()).then(|| org.into_value());
-        Obj::default()
+        ContextObject::default()
             .put("Address", Some(self.address.as_str().into()))
             .text("ASN", self.asn.as_deref())
             .text("ASOwner", self.as_owner.as_deref())

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::context::{Obj, setters};
+use super::context::{ContextObject, setters};
 use super::{DBotScore, URL_KEY};
 
 /// `Common.URL`.
@@ -58,8 +58,8 @@ impl Url {
 
     /// The context object.
     pub fn to_value(&self) -> Value {
-        let geo = Obj::default().text("Country", self.geo_country.as_deref());
-        Obj::default()
+        let geo = ContextObject::default().text("Country", self.geo_country.as_deref());
+        ContextObject::default()
             .put("Data", Some(self.data.as_str().into()))
             .text("Description", self.description.as_deref())
             .count("DetectionEngines", self.detection_engines)
