@@ -33,6 +33,18 @@ impl Transcript {
             .collect()
     }
 
+    /// The message of a run that ended with a `done` exception.
+    fn exception_message(&self) -> &str {
+        let done = self.done();
+        assert_eq!(
+            done["status"], "exception",
+            "the run did not end with an exception: {done}"
+        );
+        done["message"]
+            .as_str()
+            .expect("an exception carries a message")
+    }
+
     fn done(&self) -> &Value {
         self.messages
             .last()
@@ -203,12 +215,9 @@ fn an_unknown_command_is_an_error_entry_naming_what_exists() {
 fn server_run_commands_fail_with_an_exception_not_an_entry() {
     let transcript = FakeBridge::start().run("fetch-incidents", &json!({}), &json!({}), 1);
     assert!(transcript.of_type("results").is_empty());
-    let done = transcript.done();
-    assert_eq!(done["status"], "exception");
     assert!(
-        done["message"]
-            .as_str()
-            .unwrap()
+        transcript
+            .exception_message()
             .starts_with("Failed to execute fetch-incidents command.")
     );
 }
@@ -221,14 +230,8 @@ fn a_bridge_of_another_version_is_refused_with_a_reason() {
         &json!({}),
         99,
     );
-    let done = transcript.done();
-    assert_eq!(done["status"], "exception");
-    assert!(
-        done["message"]
-            .as_str()
-            .unwrap()
-            .contains("the bridge speaks version 99, this binary speaks version 1")
-    );
+    let message = transcript.exception_message();
+    assert!(message.contains("the bridge speaks version 99, this binary speaks version 1"));
     assert!(transcript.of_type("results").is_empty());
     assert_eq!(transcript.exit_code, Some(2));
 }
