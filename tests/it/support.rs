@@ -45,3 +45,62 @@ pub(crate) fn run_with(command: &mut Command) -> Run {
     );
     run
 }
+
+/// A simulator on a free loopback port, with its HTTP client and a valid access token.
+pub(crate) struct Sim {
+    pub(crate) running: helloworld::sim::RunningSim,
+    pub(crate) http: reqwest::Client,
+    pub(crate) token: String,
+}
+
+impl Sim {
+    /// Starts `config` (port forced to 0) and fetches a token.
+    pub(crate) async fn start(mut config: helloworld::sim::SimConfig) -> Self {
+        config.port = 0;
+        let running = helloworld::sim::start(config)
+            .await
+            .expect("the simulator starts");
+        let http = reqwest::Client::new();
+        let reply: serde_json::Value = http
+            .post(format!("{}/api/v2/auth/token", running.url))
+            .json(&serde_json::json!({"api_key": running.api_key}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let token = reply["access_token"].as_str().expect("a token").to_owned();
+        Self {
+            running,
+            http,
+            token,
+        }
+    }
+
+    /// The absolute URL of `path`.
+    pub(crate) fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.running.url)
+    }
+
+    /// A request to `path` carrying the access token.
+    pub(crate) fn authed(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, self.url(path))
+            .bearer_auth(&self.token)
+    }
+
+    /// GET `path` with the token; returns the status and the JSON body (null when not JSON).
+    pub(crate) async fn get_json(&self, path: &str) -> (u16, serde_json::Value) {
+        let response = self
+            .authed(reqwest::Method::GET, path)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        (
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        )
+    }
+}

@@ -1,0 +1,7 @@
+//! Placeholder replaced by the alerts routes.
+
+use super::Routes;
+
+pub(super) fn routes() -> Routes {
+    Vec::new()
+}
