@@ -11,6 +11,7 @@
 mod auth;
 mod error;
 mod faults;
+mod intel;
 mod model;
 mod rng;
 mod routes;
