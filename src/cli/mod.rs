@@ -3,8 +3,10 @@
 //! `helloworld commands` lists what can be run. Flags are declared once with clap; their doc
 //! comments are the `--help` text.
 
+mod demo;
 mod params;
 mod run;
+mod sim;
 mod usage;
 
 use std::io::BufReader;
@@ -32,9 +34,11 @@ pub struct Cli {
 }
 
 const EXAMPLES: &str = "Examples:
+  helloworld demo
   helloworld run helloworld-say-hello name=Dbot
   helloworld run helloworld-say-hello name=Dbot --json
   HELLOWORLD_API_KEY=... helloworld run ip ip=8.8.8.8 --param url=https://api.example
+  helloworld sim --port 0 --alerts 100000 --seed 7
   helloworld commands";
 
 #[derive(Debug, Subcommand)]
@@ -53,6 +57,12 @@ enum Mode {
     Xsoar,
     /// List the integration commands and their arguments.
     Commands,
+    /// Serve the HelloWorld vendor API simulator (see api/openapi.yaml) until Ctrl-C.
+    ///
+    /// The first line on stdout is one JSON object: {"url": ..., "api_key": ...}.
+    Sim(sim::SimArgs),
+    /// Tour the integration on loopback: start the simulator and run the commands against it.
+    Demo,
 }
 
 /// The flags of `helloworld run`.
@@ -87,6 +97,8 @@ pub fn main() -> ExitCode {
     let result = match cli.mode {
         Mode::Run(args) => run::run(&args),
         Mode::Xsoar => serve_xsoar(),
+        Mode::Sim(args) => sim::serve(&args),
+        Mode::Demo => demo::run(),
         Mode::Commands => {
             print!("{}", command_list());
             Ok(ExitCode::SUCCESS)

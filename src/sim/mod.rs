@@ -12,6 +12,7 @@ mod auth;
 mod error;
 mod faults;
 mod intel;
+mod live;
 mod model;
 mod rng;
 mod routes;
@@ -24,6 +25,7 @@ use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
+pub use live::{SIGNATURE_HEADER, Webhook, signature};
 use rng::stable_hash;
 use state::SimState;
 use store::{AlertStore, Backlog};
@@ -63,6 +65,8 @@ pub struct SimConfig {
     pub api_key: String,
     /// The key tokens are signed with.
     pub token_secret: String,
+    /// Where new alerts are pushed; `None` pushes nothing.
+    pub webhook: Option<Webhook>,
 }
 
 impl SimConfig {
@@ -92,6 +96,7 @@ impl SimConfig {
                 "jwt-{:016x}",
                 stable_hash(format!("token-secret:{seed}").as_bytes())
             ),
+            webhook: None,
         }
     }
 
@@ -119,11 +124,15 @@ pub struct RunningSim {
     pub api_key: String,
     shutdown: Option<oneshot::Sender<()>>,
     server: JoinHandle<std::io::Result<()>>,
+    generator: Option<JoinHandle<()>>,
 }
 
 impl RunningSim {
     /// Stops serving and waits for the server to finish.
     pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(generator) = self.generator.take() {
+            generator.abort();
+        }
         if let Some(shutdown) = self.shutdown.take() {
             let _ = shutdown.send(());
         }
@@ -142,7 +151,9 @@ pub async fn start(config: SimConfig) -> std::io::Result<RunningSim> {
     let listener = tokio::net::TcpListener::bind(SocketAddr::new(config.bind, config.port)).await?;
     let address = listener.local_addr()?;
     let api_key = config.api_key.clone();
+    let (rate, webhook) = (config.rate, config.webhook.clone());
     let state = SimState::new(config, store);
+    let generator = (rate > 0.0).then(|| live::spawn(state.clone(), rate, webhook));
     let (shutdown, stopped) = oneshot::channel::<()>();
     let app = routes::app(state);
     let server = tokio::spawn(async move {
@@ -157,5 +168,6 @@ pub async fn start(config: SimConfig) -> std::io::Result<RunningSim> {
         api_key,
         shutdown: Some(shutdown),
         server,
+        generator,
     })
 }

@@ -62,15 +62,19 @@ fn router_of(routes: Routes) -> Router<SimState> {
 /// The whole simulator: the v2 API behind tokens, the classic API behind the raw key, both with
 /// faults; and the simulator-only routes without either.
 pub(crate) fn app(state: SimState) -> Router {
-    let v2 = router_of(protected_api())
-        .route_layer(middleware::from_fn_with_state(
+    let protected = protected_api();
+    let mut v2 = Router::new();
+    // axum refuses a route layer on a router without routes.
+    if !protected.is_empty() {
+        v2 = router_of(protected).route_layer(middleware::from_fn_with_state(
             state.clone(),
             auth::require_token,
-        ))
-        .route(
-            TOKEN_PATH,
-            post(auth::issue_token).fallback(method_not_allowed),
-        );
+        ));
+    }
+    let v2 = v2.route(
+        TOKEN_PATH,
+        post(auth::issue_token).fallback(method_not_allowed),
+    );
     let vendor = v2
         .merge(router_of(classic::routes()))
         .layer(middleware::from_fn_with_state(
