@@ -145,6 +145,18 @@ impl RunningSim {
     }
 }
 
+/// The paths of the documented API, as served (the contract test compares them with
+/// `api/openapi.yaml`).
+pub fn api_paths() -> Vec<&'static str> {
+    routes::api_paths()
+}
+
+/// The paths served besides the documented API: the classic `/api/v1` routes and the
+/// simulator-only `/_sim` routes.
+pub fn extra_paths() -> Vec<&'static str> {
+    routes::extra_paths()
+}
+
 /// Generates the data, binds the port and starts serving.
 pub async fn start(config: SimConfig) -> std::io::Result<RunningSim> {
     let store = AlertStore::generate(&config.backlog());

@@ -61,16 +61,20 @@ impl Sim {
             .await
             .expect("the simulator starts");
         let http = reqwest::Client::new();
-        let reply: serde_json::Value = http
+        // With faults switched on the token request may fail; such tests go without a token.
+        let reply: serde_json::Value = match http
             .post(format!("{}/api/v2/auth/token", running.url))
             .json(&serde_json::json!({"api_key": running.api_key}))
             .send()
             .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
-        let token = reply["access_token"].as_str().expect("a token").to_owned();
+        {
+            Ok(response) => response.json().await.unwrap_or_default(),
+            Err(_) => serde_json::Value::Null,
+        };
+        let token = reply["access_token"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         Self {
             running,
             http,
