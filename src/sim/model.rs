@@ -182,10 +182,6 @@ impl StoredAlert {
     }
 
     /// Texts of a generated alert, derived from its number so they cost no memory.
-    #[expect(
-        clippy::type_complexity,
-        reason = "a private tuple consumed right away by to_json"
-    )]
     fn generated_texts(
         &self,
     ) -> (
