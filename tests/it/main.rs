@@ -11,4 +11,6 @@ mod architecture; // the one-way doors between the rooms of src/
 mod cli_run; // `helloworld run`: output, --json document, exit statuses, bad input
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge
 mod secrets; // no secret reaches output, logs or errors
+mod sim_reputation; // the simulator's reputation routes: facts, stability, 404s and 400s
+mod sim_scans; // the simulator's scan routes: running, complete, failed, report
 mod support; // spawning the binary and reading what it says
