@@ -14,4 +14,6 @@ mod secrets; // no secret reaches output, logs or errors
 mod sim_auth; // the simulator's tokens: issue, expiry, invalid and missing
 mod sim_contract; // the simulator serves exactly api/openapi.yaml; `sim` and `demo` as processes
 mod sim_faults; // rate limits, failures, garbage bodies, late visibility
+mod sim_reputation; // the simulator's reputation routes: facts, stability, 404s and 400s
+mod sim_scans; // the simulator's scan routes: running, complete, failed, report
 mod support; // spawning the binary and reading what it says

@@ -6,6 +6,7 @@
 mod alerts;
 mod classic;
 mod reputation;
+mod reputation_facts;
 mod scans;
 mod sim_only;
 
