@@ -12,6 +12,7 @@ mod cli_run; // `helloworld run`: output, --json document, exit statuses, bad in
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge
 mod secrets; // no secret reaches output, logs or errors
 mod sim_auth; // the simulator's tokens: issue, expiry, invalid and missing
+mod sim_classic; // the simulator's classic /api/v1 routes, as the classic integration calls them
 mod sim_contract; // the simulator serves exactly api/openapi.yaml; `sim` and `demo` as processes
 mod sim_faults; // rate limits, failures, garbage bodies, late visibility
 mod sim_reputation; // the simulator's reputation routes: facts, stability, 404s and 400s

@@ -5,6 +5,7 @@
 
 mod alerts;
 mod classic;
+mod classic_shapes;
 mod reputation;
 mod reputation_facts;
 mod scans;
