@@ -17,4 +17,5 @@ mod sim_contract; // the simulator serves exactly api/openapi.yaml; `sim` and `d
 mod sim_faults; // rate limits, failures, garbage bodies, late visibility
 mod sim_reputation; // the simulator's reputation routes: facts, stability, 404s and 400s
 mod sim_scans; // the simulator's scan routes: running, complete, failed, report
+mod sim_webhook; // live alerts pushed to a real subscriber, signed, retried until accepted
 mod support; // spawning the binary and reading what it says
