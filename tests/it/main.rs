@@ -11,6 +11,7 @@ mod architecture; // the one-way doors between the rooms of src/
 mod cli_run; // `helloworld run`: output, --json document, exit statuses, bad input
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge
 mod secrets; // no secret reaches output, logs or errors
+mod sim_alerts; // the simulator's /api/v2/alerts routes over real HTTP
 mod sim_auth; // the simulator's tokens: issue, expiry, invalid and missing
 mod sim_classic; // the simulator's classic /api/v1 routes, as the classic integration calls them
 mod sim_contract; // the simulator serves exactly api/openapi.yaml; `sim` and `demo` as processes
