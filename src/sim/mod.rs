@@ -5,9 +5,6 @@
 //! garbage bodies) are knobs. It also serves the classic `/api/v1` routes over the same data.
 //! Integration code never imports this module.
 
-// TEMPORARY while the route groups are built in parallel; removed when they land.
-#![allow(dead_code)]
-
 mod auth;
 mod error;
 mod faults;
