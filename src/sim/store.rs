@@ -112,24 +112,7 @@ impl AlertStore {
         store.alerts.reserve(created_times.len());
         for created in created_times {
             let seq = store.take_seq();
-            let delay = rng
-                .below(backlog.ingest_delay_max.max(0).unsigned_abs() + 1)
-                .cast_signed();
-            let alert = StoredAlert {
-                seq,
-                created,
-                visible_at: created + delay,
-                updated: created,
-                type_index: u8::try_from(rng.below(ALERT_TYPES.len() as u64)).unwrap_or(0),
-                status: if rng.chance(0.8) {
-                    Status::Active
-                } else {
-                    Status::Closed
-                },
-                severity: pick_severity(&mut rng),
-                assignee: None,
-                text: None,
-            };
+            let alert = generated_alert(&mut rng, seq, created, backlog.ingest_delay_max);
             store.created_by_seq.insert(seq, created);
             store.alerts.push(alert);
         }
@@ -224,12 +207,7 @@ impl AlertStore {
             assignee: None,
             text: Some(Box::new(text)),
         };
-        let index = self
-            .alerts
-            .partition_point(|other| (other.created, other.seq) < (created, seq));
-        self.alerts.insert(index, alert);
-        self.created_by_seq.insert(seq, created);
-        seq
+        self.place(alert)
     }
 
     /// Adds a generated-style alert created now (the `--rate` stream).
@@ -241,19 +219,15 @@ impl AlertStore {
     ) -> u64 {
         let seq = self.take_seq();
         let alert = StoredAlert {
-            seq,
-            created,
-            visible_at: created
-                + rng
-                    .below(ingest_delay_max.max(0).unsigned_abs() + 1)
-                    .cast_signed(),
-            updated: created,
-            type_index: u8::try_from(rng.below(ALERT_TYPES.len() as u64)).unwrap_or(0),
             status: Status::Active,
-            severity: pick_severity(rng),
-            assignee: None,
-            text: None,
+            ..generated_alert(rng, seq, created, ingest_delay_max)
         };
+        self.place(alert)
+    }
+
+    /// Puts an alert at its (created, seq) position and indexes it.
+    fn place(&mut self, alert: StoredAlert) -> u64 {
+        let (created, seq) = (alert.created, alert.seq);
         let index = self
             .alerts
             .partition_point(|other| (other.created, other.seq) < (created, seq));
@@ -319,6 +293,34 @@ impl AlertStore {
         self.next_note += 1;
         self.notes.entry(seq).or_default().push(note.clone());
         Some(note)
+    }
+}
+
+/// A generated alert: random type, status and severity, visible up to `ingest_delay_max`
+/// seconds after its creation.
+fn generated_alert(
+    rng: &mut SplitMix64,
+    seq: u64,
+    created: i64,
+    ingest_delay_max: i64,
+) -> StoredAlert {
+    let delay = rng
+        .below(ingest_delay_max.max(0).unsigned_abs() + 1)
+        .cast_signed();
+    StoredAlert {
+        seq,
+        created,
+        visible_at: created + delay,
+        updated: created,
+        type_index: u8::try_from(rng.below(ALERT_TYPES.len() as u64)).unwrap_or(0),
+        status: if rng.chance(0.8) {
+            Status::Active
+        } else {
+            Status::Closed
+        },
+        severity: pick_severity(rng),
+        assignee: None,
+        text: None,
     }
 }
 

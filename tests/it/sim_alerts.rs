@@ -25,63 +25,6 @@ async fn sim_with(alerts: u64) -> Sim {
     .await
 }
 
-/// Injects `fixtures` (objects of `POST /_sim/alerts`) and returns their ids, in order.
-async fn inject(sim: &Sim, fixtures: Vec<Value>) -> Vec<String> {
-    let reply: Value = sim
-        .http
-        .post(sim.url("/_sim/alerts"))
-        .json(&json!({ "alerts": fixtures }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|id| id.as_str().unwrap().to_owned())
-        .collect()
-}
-
-async fn advance_clock(sim: &Sim, seconds: i64) {
-    let response = sim
-        .http
-        .post(sim.url("/_sim/clock"))
-        .json(&json!({ "advance_seconds": seconds }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-}
-
-async fn sim_now(sim: &Sim) -> DateTime<Utc> {
-    let health: Value = sim
-        .http
-        .get(sim.url("/_sim/health"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    health["now"].as_str().unwrap().parse().unwrap()
-}
-
-async fn sim_total(sim: &Sim) -> u64 {
-    let truth: Value = sim
-        .http
-        .get(sim.url("/_sim/alerts?limit=0"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    truth["total"].as_u64().unwrap()
-}
-
 fn at(time: DateTime<Utc>) -> String {
     time.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -162,18 +105,16 @@ async fn each_filter_and_their_combination_select_exactly_the_matching_alerts() 
             "type": kind,
         })
     };
-    let ids = inject(
-        &sim,
-        vec![
+    let ids = sim
+        .inject(vec![
             fixture(0, "ACTIVE", "Low", "Bug"),
             fixture(0, "CLOSED", "High", "Attack"),
             fixture(1, "ACTIVE", "Critical", "Network"),
             fixture(2, "CLOSED", "Medium", "Bug"),
             fixture(3, "ACTIVE", "High", "Something Else"),
             fixture(4, "ACTIVE", "Critical", "Attack"),
-        ],
-    )
-    .await;
+        ])
+        .await;
     let cases: [Case<'_>; 13] = [
         (&[], &[0, 1, 2, 3, 4, 5]),
         (&[("colour", "blue")], &[0, 1, 2, 3, 4, 5]),
@@ -221,13 +162,13 @@ async fn pages_over_one_crowded_second_return_every_alert_once_in_order() {
     let sim = sim_with(0).await;
     let second = anchor() - Duration::days(30);
     let crowded: Vec<Value> = (0..50).map(|_| json!({"created": at(second)})).collect();
-    let crowded_ids = inject(&sim, crowded).await;
+    let crowded_ids = sim.inject(crowded).await;
     // Injected after the crowd, so their ids are larger although some were created earlier.
     let around: Vec<Value> = [-3, 2, -1, 1, -2, 3, -4, 4]
         .into_iter()
         .map(|offset| json!({"created": at(second + Duration::seconds(offset))}))
         .collect();
-    let around_ids = inject(&sim, around).await;
+    let around_ids = sim.inject(around).await;
     let mut expected = pick(&around_ids, &[6, 0, 4, 2]);
     expected.extend(crowded_ids);
     expected.extend(pick(&around_ids, &[3, 1, 5, 7]));
@@ -247,18 +188,16 @@ async fn pages_over_one_crowded_second_return_every_alert_once_in_order() {
 #[tokio::test]
 async fn a_late_alert_is_listed_once_visible_even_behind_a_passed_cursor() {
     let sim = sim_with(0).await;
-    let now = sim_now(&sim).await;
+    let now = sim.now().await;
     let ago = |seconds: i64| at(now - Duration::seconds(seconds));
-    let ids = inject(
-        &sim,
-        vec![
+    let ids = sim
+        .inject(vec![
             json!({"created": ago(100)}),
             json!({"created": ago(50), "visible_at": at(now + Duration::seconds(60))}),
             json!({"created": ago(10)}),
             json!({"created": ago(5)}),
-        ],
-    )
-    .await;
+        ])
+        .await;
     let (status, first) = list(&sim, &[("limit", "2")]).await;
     assert_eq!(status, 200);
     assert_eq!(ids_of(&first), pick(&ids, &[0, 2]));
@@ -268,7 +207,7 @@ async fn a_late_alert_is_listed_once_visible_even_behind_a_passed_cursor() {
     let (status, late) = sim.get_json(&format!("/api/v2/alerts/{}", ids[1])).await;
     assert_eq!((status, late["id"].as_str()), (200, Some(ids[1].as_str())));
 
-    advance_clock(&sim, 61).await;
+    sim.advance_clock(61).await;
     assert_eq!(listed(&sim, &[]).await, ids);
     // The cursor already passed its creation time: resuming from it never shows the late alert.
     let resumed = pages_from(&sim, "2", Some(cursor)).await.concat();
@@ -323,7 +262,7 @@ async fn bad_requests_get_the_documented_json_errors() {
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"], "invalid_json");
 
-    let id = inject(&sim, vec![json!({})]).await.remove(0);
+    let id = sim.inject(vec![json!({})]).await.remove(0);
     let alert = format!("/api/v2/alerts/{id}");
     let notes = format!("{alert}/notes");
     let long_name = "n".repeat(501);
@@ -459,7 +398,9 @@ async fn bad_requests_get_the_documented_json_errors() {
         .unwrap();
     assert_eq!(response.status(), 400);
     assert_eq!(
-        sim_total(&sim).await,
+        sim.ground("/_sim/alerts?limit=0").await["total"]
+            .as_u64()
+            .unwrap(),
         6,
         "a rejected request created an alert"
     );
@@ -487,7 +428,7 @@ async fn create_with_an_idempotency_key_is_safe_to_retry() {
         "hostname": "ws-001.corp.example",
         "url": "http://login-update.example.net/1",
     });
-    let before = sim_now(&sim).await;
+    let before = sim.now().await;
     let (status, created) = create(&sim, Some("retry-me"), &new_alert).await;
     assert_eq!(status, 201, "{created}");
     for field in [
@@ -506,12 +447,23 @@ async fn create_with_an_idempotency_key_is_safe_to_retry() {
     assert_eq!(created["assignee"], Value::Null);
     assert_eq!(created["created"], created["updated"]);
     let created_at: DateTime<Utc> = created["created"].as_str().unwrap().parse().unwrap();
-    assert!(created_at >= before && created_at <= sim_now(&sim).await);
-    assert_eq!(sim_total(&sim).await, 4);
+    assert!(created_at >= before && created_at <= sim.now().await);
+    assert_eq!(
+        sim.ground("/_sim/alerts?limit=0").await["total"]
+            .as_u64()
+            .unwrap(),
+        4
+    );
 
     let (status, retried) = create(&sim, Some("retry-me"), &new_alert).await;
     assert_eq!((status, &retried), (200, &created));
-    assert_eq!(sim_total(&sim).await, 4, "the retry created a second alert");
+    assert_eq!(
+        sim.ground("/_sim/alerts?limit=0").await["total"]
+            .as_u64()
+            .unwrap(),
+        4,
+        "the retry created a second alert"
+    );
 
     let (status, fetched) = sim
         .get_json(&format!(
@@ -535,7 +487,12 @@ async fn create_with_an_idempotency_key_is_safe_to_retry() {
     assert_ne!(second["id"], other["id"]);
     assert_eq!(first["description"], "");
     assert_eq!(first["source_ip"], Value::Null);
-    assert_eq!(sim_total(&sim).await, 7);
+    assert_eq!(
+        sim.ground("/_sim/alerts?limit=0").await["total"]
+            .as_u64()
+            .unwrap(),
+        7
+    );
 
     // Once the alert a key created is deleted, the key cannot replay it, nor silently make another.
     let path = format!("/api/v2/alerts/{}", created["id"].as_str().unwrap());
@@ -545,18 +502,21 @@ async fn create_with_an_idempotency_key_is_safe_to_retry() {
         (status, body["error"].as_str()),
         (422, Some("unprocessable"))
     );
-    assert_eq!(sim_total(&sim).await, 6);
+    assert_eq!(
+        sim.ground("/_sim/alerts?limit=0").await["total"]
+            .as_u64()
+            .unwrap(),
+        6
+    );
 }
 
 #[tokio::test]
 async fn an_alert_can_be_fetched_patched_field_by_field_and_deleted() {
     let sim = sim_with(0).await;
-    let id = inject(
-        &sim,
-        vec![json!({"created": at(anchor()), "severity": "Low"})],
-    )
-    .await
-    .remove(0);
+    let id = sim
+        .inject(vec![json!({"created": at(anchor()), "severity": "Low"})])
+        .await
+        .remove(0);
     let path = format!("/api/v2/alerts/{id}");
     let (status, alert) = sim.get_json(&path).await;
     assert_eq!((status, alert["id"].as_str()), (200, Some(id.as_str())));
@@ -565,7 +525,7 @@ async fn an_alert_can_be_fetched_patched_field_by_field_and_deleted() {
         (Some("ACTIVE"), Some("Low"))
     );
 
-    advance_clock(&sim, 30).await;
+    sim.advance_clock(30).await;
     let (status, closed) = send(
         &sim,
         Method::PATCH,
@@ -629,7 +589,7 @@ async fn an_alert_can_be_fetched_patched_field_by_field_and_deleted() {
 #[tokio::test]
 async fn notes_are_added_and_listed_oldest_first() {
     let sim = sim_with(0).await;
-    let id = inject(&sim, vec![json!({})]).await.remove(0);
+    let id = sim.inject(vec![json!({})]).await.remove(0);
     let path = format!("/api/v2/alerts/{id}/notes");
     let (status, empty) = sim.get_json(&path).await;
     assert_eq!((status, empty), (200, json!({"notes": []})));
@@ -651,7 +611,7 @@ async fn notes_are_added_and_listed_oldest_first() {
         (Some(id.as_str()), Some("looked at it"), Some("ana"))
     );
     let note_time: DateTime<Utc> = first["created"].as_str().unwrap().parse().unwrap();
-    assert!(note_time <= sim_now(&sim).await);
+    assert!(note_time <= sim.now().await);
     let (status, second) = send(
         &sim,
         Method::POST,

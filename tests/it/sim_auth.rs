@@ -92,12 +92,7 @@ async fn wrong_key_missing_invalid_and_expired_tokens_are_told_apart() {
 
     let valid = sim.authed(Method::GET, path).send().await.unwrap();
     assert_ne!(valid.status().as_u16(), 401);
-    sim.http
-        .post(sim.url("/_sim/clock"))
-        .json(&json!({"advance_seconds": 61}))
-        .send()
-        .await
-        .unwrap();
+    sim.advance_clock(61).await;
     let expired = sim.authed(Method::GET, path).send().await.unwrap();
     assert_eq!(
         status_and_error(expired).await,

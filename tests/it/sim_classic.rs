@@ -113,25 +113,6 @@ async fn classic_json(sim: &Sim, path_and_query: &str) -> Value {
     serde_json::from_str(&body).unwrap()
 }
 
-/// The simulator's now, unix seconds.
-async fn sim_now(sim: &Sim) -> i64 {
-    let (_, health) = sim.get_json("/_sim/health").await;
-    DateTime::parse_from_rfc3339(health["now"].as_str().unwrap())
-        .unwrap()
-        .timestamp()
-}
-
-async fn advance_clock(sim: &Sim, seconds: i64) {
-    let response = sim
-        .http
-        .post(sim.url("/_sim/clock"))
-        .json(&json!({"advance_seconds": seconds}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 200);
-}
-
 fn rfc3339(unix_seconds: i64) -> String {
     DateTime::from_timestamp(unix_seconds, 0)
         .unwrap()
@@ -153,22 +134,7 @@ async fn inject(sim: &Sim, alerts: &[Value]) -> Vec<String> {
             alert
         })
         .collect();
-    let reply: Value = sim
-        .http
-        .post(sim.url("/_sim/alerts"))
-        .json(&json!({ "alerts": alerts }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    reply["ids"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|id| id.as_str().unwrap().to_owned())
-        .collect()
+    sim.inject(alerts).await
 }
 
 fn ids_of(alerts: &Value) -> Vec<&str> {
@@ -183,7 +149,7 @@ fn ids_of(alerts: &Value) -> Vec<&str> {
 #[tokio::test]
 async fn every_route_answers_in_the_shape_of_the_classic_test_data() {
     let sim = start(11, 50).await;
-    let now = sim_now(&sim).await;
+    let now = sim.now().await.timestamp();
     let ids = inject(&sim, &[json!({"created": now - 10, "severity": "High"})]).await;
     let alerts = classic_json(&sim, "get_alerts").await;
     assert_same_shape(
@@ -235,7 +201,7 @@ async fn every_route_answers_in_the_shape_of_the_classic_test_data() {
     let scan_id = scan["scan_id"].as_str().unwrap();
     let status = classic_json(&sim, &format!("check_scan?scan_id={scan_id}")).await;
     assert_same_shape(&status, &shape_of(classic_test_data::SCAN), "check_scan");
-    advance_clock(&sim, SimConfig::new(11).scan_seconds).await;
+    sim.advance_clock(SimConfig::new(11).scan_seconds).await;
     let results = classic_json(&sim, &format!("get_scan_results?scan_id={scan_id}")).await;
     assert_same_shape(
         &results,
@@ -306,7 +272,7 @@ async fn the_classic_unit_tests_query_strings_are_accepted() {
 #[tokio::test]
 async fn get_alerts_serves_visible_alerts_from_start_time_inclusive_oldest_first() {
     let sim = start(13, 50).await;
-    let now = sim_now(&sim).await;
+    let now = sim.now().await.timestamp();
     let ids = inject(
         &sim,
         &[
@@ -323,7 +289,7 @@ async fn get_alerts_serves_visible_alerts_from_start_time_inclusive_oldest_first
     assert_eq!(alerts[0]["created"], now - 30);
     let alerts = classic_json(&sim, &from(now - 29)).await;
     assert_eq!(ids_of(&alerts), [&ids[0]]);
-    advance_clock(&sim, 3600).await;
+    sim.advance_clock(3600).await;
     let alerts = classic_json(&sim, &from(now - 30)).await;
     assert_eq!(ids_of(&alerts), [&ids[1], &ids[2], &ids[3], &ids[0]]);
 }
@@ -331,7 +297,7 @@ async fn get_alerts_serves_visible_alerts_from_start_time_inclusive_oldest_first
 #[tokio::test]
 async fn start_time_absent_zero_or_not_past_means_the_last_minute() {
     let sim = start(14, 50).await;
-    let now = sim_now(&sim).await;
+    let now = sim.now().await.timestamp();
     let ids = inject(
         &sim,
         &[json!({"created": now - 120}), json!({"created": now - 30})],
@@ -356,7 +322,7 @@ async fn start_time_absent_zero_or_not_past_means_the_last_minute() {
 #[tokio::test]
 async fn max_results_defaults_to_ten_when_absent_or_zero() {
     let sim = start(15, 50).await;
-    let now = sim_now(&sim).await;
+    let now = sim.now().await.timestamp();
     let twelve: Vec<Value> = (0..12).map(|_| json!({"created": now - 10})).collect();
     inject(&sim, &twelve).await;
     let count = |alerts: Value| alerts.as_array().unwrap().len();
@@ -381,7 +347,7 @@ async fn max_results_defaults_to_ten_when_absent_or_zero() {
 #[tokio::test]
 async fn filters_are_exact_and_a_type_csv_matches_nothing() {
     let sim = start(16, 50).await;
-    let now = sim_now(&sim).await;
+    let now = sim.now().await.timestamp();
     let ids = inject(
         &sim,
         &[
@@ -494,7 +460,7 @@ async fn missing_parameters_are_400_with_the_classic_texts() {
 #[tokio::test]
 async fn alert_details_and_status_changes_use_the_shared_store() {
     let sim = start(20, 10).await;
-    let now = sim_now(&sim).await;
+    let now = sim.now().await.timestamp();
     let ids = inject(
         &sim,
         &[
@@ -513,7 +479,7 @@ async fn alert_details_and_status_changes_use_the_shared_store() {
         classic_json(&sim, &format!("get_alert_details?alert_id={}", ids[0])).await
     );
 
-    let before = sim_now(&sim).await;
+    let before = sim.now().await.timestamp();
     let update = classic_json(
         &sim,
         &format!(
@@ -522,7 +488,7 @@ async fn alert_details_and_status_changes_use_the_shared_store() {
         ),
     )
     .await;
-    let after = sim_now(&sim).await;
+    let after = sim.now().await.timestamp();
     assert_eq!(update["alert_status"], "CLOSED");
     assert_eq!(update["alert_id"], ids[0].as_str());
     let updated = update["updated"].as_i64().unwrap();
@@ -613,7 +579,7 @@ async fn scans_run_then_complete_with_hyphenated_entity_ids() {
         classic(&sim, &results).await,
         (400, "Scan not complete".to_owned())
     );
-    advance_clock(&sim, scan_seconds).await;
+    sim.advance_clock(scan_seconds).await;
     assert_eq!(classic_json(&sim, &check).await["status"], "COMPLETE");
     let report = classic_json(&sim, &results).await;
     assert_eq!(report["scan_id"], scan_id);
@@ -627,14 +593,14 @@ async fn scans_run_then_complete_with_hyphenated_entity_ids() {
     );
     // The same host gives the same findings in every scan.
     let again = classic_json(&sim, "start_scan?hostname=ws-001.corp.example").await;
-    advance_clock(&sim, scan_seconds).await;
+    sim.advance_clock(scan_seconds).await;
     let again_id = again["scan_id"].as_str().unwrap();
     let repeated = classic_json(&sim, &format!("get_scan_results?scan_id={again_id}")).await;
     assert_eq!(repeated["entities"], report["entities"]);
 
     let failing = classic_json(&sim, "start_scan?hostname=will-fail.corp").await;
     let failing_id = failing["scan_id"].as_str().unwrap();
-    advance_clock(&sim, scan_seconds).await;
+    sim.advance_clock(scan_seconds).await;
     assert_eq!(
         classic_json(&sim, &format!("check_scan?scan_id={failing_id}")).await["status"],
         "FAILED"

@@ -3,7 +3,7 @@
 
 use helloworld::sim::SimConfig;
 use reqwest::Method;
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use crate::support::Sim;
 
@@ -94,15 +94,7 @@ async fn ingest_delay_hides_alerts_until_they_become_visible() {
         ..SimConfig::new(11)
     };
     let sim = Sim::start(config).await;
-    let truth: Value = sim
-        .http
-        .get(sim.url("/_sim/alerts"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let truth = sim.ground("/_sim/alerts").await;
     let delays: Vec<i64> = truth["alerts"]
         .as_array()
         .unwrap()
@@ -117,13 +109,7 @@ async fn ingest_delay_hides_alerts_until_they_become_visible() {
 
     let (_, page) = sim.get_json("/api/v2/alerts?limit=1000").await;
     assert_eq!(page["alerts"].as_array().unwrap().len(), 0);
-    let advance = json!({"advance_seconds": 32 * 86_400});
-    sim.http
-        .post(sim.url("/_sim/clock"))
-        .json(&advance)
-        .send()
-        .await
-        .unwrap();
+    sim.advance_clock(32 * 86_400).await;
     let (_, page) = sim.get_json("/api/v2/alerts?limit=1000").await;
     assert_eq!(page["alerts"].as_array().unwrap().len(), 300);
 }

@@ -27,17 +27,6 @@ async fn start_scan(sim: &Sim, hostname: &str) -> Value {
     response.json().await.unwrap()
 }
 
-async fn advance(sim: &Sim, seconds: i64) {
-    let response = sim
-        .http
-        .post(sim.url("/_sim/clock"))
-        .json(&json!({"advance_seconds": seconds}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status().as_u16(), 200);
-}
-
 fn scan_seconds() -> i64 {
     SimConfig::new(5).scan_seconds
 }
@@ -63,7 +52,7 @@ async fn a_scan_runs_then_completes_with_results_and_a_report() {
         (409, Some("scan_not_complete"))
     );
 
-    advance(&sim, scan_seconds()).await;
+    sim.advance_clock(scan_seconds()).await;
     let (status, done) = sim.get_json(&format!("/api/v2/scans/{id}")).await;
     assert_eq!(status, 200);
     assert_eq!(done["status"], "COMPLETE");
@@ -109,7 +98,7 @@ async fn a_failing_host_fails_and_has_no_results() {
     let sim = sim().await;
     let scan = start_scan(&sim, "will-fail.corp.local").await;
     let id = scan["scan_id"].as_str().unwrap().to_owned();
-    advance(&sim, scan_seconds()).await;
+    sim.advance_clock(scan_seconds()).await;
     let (status, body) = sim.get_json(&format!("/api/v2/scans/{id}")).await;
     assert_eq!((status, body["status"].as_str()), (200, Some("FAILED")));
     assert!(body["finished"].is_string());

@@ -75,15 +75,7 @@ async fn new_alerts_are_pushed_signed_and_retried_until_accepted() {
     assert!(!alerts.is_empty());
     assert!(alerts[0]["id"].as_str().unwrap().starts_with("HW-"));
 
-    let truth: Value = sim
-        .http
-        .get(sim.url("/_sim/alerts"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let truth = sim.ground("/_sim/alerts").await;
     let ids: Vec<&Value> = truth["alerts"]
         .as_array()
         .unwrap()

@@ -108,3 +108,54 @@ impl Sim {
         )
     }
 }
+
+/// The simulator-only routes (`/_sim`), which need no token and see no faults.
+impl Sim {
+    /// Moves the simulator's clock forward, so tests never sleep.
+    pub(crate) async fn advance_clock(&self, seconds: i64) {
+        let body = serde_json::json!({"advance_seconds": seconds});
+        let response = self
+            .http
+            .post(self.url("/_sim/clock"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status().as_u16(), 200);
+    }
+
+    /// The simulator's now.
+    pub(crate) async fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        let health = self.ground("/_sim/health").await;
+        health["now"].as_str().unwrap().parse().unwrap()
+    }
+
+    /// Injects `fixtures` (objects of `POST /_sim/alerts`) and returns their ids, in order.
+    pub(crate) async fn inject(&self, fixtures: Vec<serde_json::Value>) -> Vec<String> {
+        let body = serde_json::json!({ "alerts": fixtures });
+        let response = self
+            .http
+            .post(self.url("/_sim/alerts"))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        let reply: serde_json::Value = response.json().await.unwrap();
+        let ids = reply["ids"].as_array().unwrap();
+        ids.iter()
+            .map(|id| id.as_str().unwrap().to_owned())
+            .collect()
+    }
+
+    /// GET a simulator-only route such as `/_sim/alerts?limit=0` as JSON.
+    pub(crate) async fn ground(&self, path: &str) -> serde_json::Value {
+        self.http
+            .get(self.url(path))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+}
