@@ -3,9 +3,11 @@
 //! results to entries; it never prints and never talks to XSOAR except through its [`Call`].
 //! Adding a command is one file here and one line in [`COMMANDS`].
 
+pub mod connection;
 mod dispatch;
 pub mod params;
 mod say_hello;
+mod test_module;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -21,7 +23,7 @@ use crate::xsoar::spec::{CommandSpec, InvalidArgument};
 use crate::xsoar::{Entry, ResultsError};
 
 /// Every command the integration implements, in the order the yml and README list them.
-pub static COMMANDS: &[Command] = &[say_hello::SAY_HELLO];
+pub static COMMANDS: &[Command] = &[test_module::TEST_MODULE, say_hello::SAY_HELLO];
 
 /// Commands XSOAR runs itself rather than a person: a failure there raises instead of writing
 /// an error entry, as CommonServerPython's `return_error` does.
@@ -108,6 +110,12 @@ pub enum CommandError {
     /// The command is not one this integration implements.
     #[error("Command {0} is not implemented")]
     NotImplemented(String),
+    /// A param cannot be used; the message says which and how to fix it.
+    #[error("{0}")]
+    Config(String),
+    /// The vendor call failed.
+    #[error(transparent)]
+    Client(#[from] crate::client::ClientError),
 }
 
 #[cfg(test)]

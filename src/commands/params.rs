@@ -28,6 +28,26 @@ pub static PARAMS: &[ParamSpec] = &[
         Section::Connect,
     )
     .default_value("false"),
+    ParamSpec::new(
+        "connect_timeout",
+        "Connect timeout (seconds)",
+        ParamType::ShortText,
+        Section::Connect,
+    )
+    .default_value("5")
+    .additional_info("How long to wait for a connection to the API before giving up.")
+    .advanced(),
+    ParamSpec::new(
+        "request_timeout",
+        "Request timeout (seconds)",
+        ParamType::ShortText,
+        Section::Connect,
+    )
+    .default_value("15")
+    .additional_info(
+        "How long one API request may take. Retries of failed requests stop after 30 s in all.",
+    )
+    .advanced(),
 ];
 
 /// The param called `name`.

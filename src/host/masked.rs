@@ -109,6 +109,10 @@ impl<H: Host + ?Sized> Host for MaskedHost<'_, H> {
     fn log(&self, level: LogLevel, message: &str) {
         self.inner.log(level, &self.masker.mask(message));
     }
+
+    fn add_secret(&self, secret: &str) {
+        self.masker.add(secret);
+    }
 }
 
 #[cfg(test)]

@@ -205,4 +205,8 @@ pub trait Host: Send + Sync {
 
     /// `demisto.info/debug/error(message)`. Logging never fails a command.
     fn log(&self, level: LogLevel, message: &str);
+
+    /// Registers a secret learnt at run time (an access token), so that no output or log line
+    /// of this run shows it. Only masking hosts act on it.
+    fn add_secret(&self, _secret: &str) {}
 }
