@@ -118,10 +118,13 @@ impl<'c> Client<'c> {
     /// Sends an authenticated call and returns the body; on a 401 replaces the token once and
     /// sends the call again, once.
     async fn call_bytes(&self, call: &Call) -> Result<Vec<u8>, ClientError> {
+        // Tokens also come from the cache, so each one is made known to the error scrubber.
         let token = self.tokens.token(&self.transport).await?;
+        self.transport.learn_secret(&token);
         match self.transport.send(call, Some(&token)).await {
             Err(error) if error.is_auth() => {
                 let replacement = self.tokens.replace(&self.transport, &token).await?;
+                self.transport.learn_secret(&replacement);
                 self.transport.send(call, Some(&replacement)).await
             }
             outcome => outcome,

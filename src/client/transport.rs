@@ -110,7 +110,9 @@ impl Transport {
             http,
             base,
             api_key: config.api_key.clone(),
-            proxy: config.proxy,
+            // A failed connection through a proxy looks like any failed connection; knowing a
+            // proxy is in use lets the error point at it.
+            proxy: config.proxy && proxy_configured(),
             retry: config.retry,
             tokens_seen: Mutex::new(Vec::new()),
         })
@@ -126,7 +128,9 @@ impl Transport {
 
     /// Remembers a token so that no error ever quotes it.
     pub(crate) fn learn_secret(&self, token: &str) {
-        if let Ok(mut tokens) = self.tokens_seen.lock() {
+        if let Ok(mut tokens) = self.tokens_seen.lock()
+            && !tokens.iter().any(|known| known == token)
+        {
             tokens.push(token.to_owned());
         }
     }
@@ -248,7 +252,9 @@ impl Transport {
             ClientError::Timeout { url }
         } else if chain.contains("certificate") || chain.contains("unknownissuer") {
             ClientError::Tls { url, reason }
-        } else if self.proxy && (chain.contains("proxy") || chain.contains("tunnel")) {
+        } else if self.proxy
+            && (error.is_connect() || chain.contains("proxy") || chain.contains("tunnel"))
+        {
             ClientError::Proxy { url, reason }
         } else if error.is_connect() {
             ClientError::Connect { url, reason }
@@ -271,7 +277,8 @@ impl Transport {
     }
 
     fn snippet(&self, body: &[u8]) -> String {
-        let text = String::from_utf8_lossy(body);
+        // Scrub before cutting: a secret cut in half would no longer be recognised.
+        let text = self.scrub(&String::from_utf8_lossy(body));
         let mut snippet: String = text.chars().take(SNIPPET_CHARS).collect();
         if text.chars().count() > SNIPPET_CHARS {
             snippet.push('…');
@@ -279,7 +286,7 @@ impl Transport {
         if snippet.trim().is_empty() {
             "(empty body)".to_owned()
         } else {
-            self.scrub(&snippet)
+            snippet
         }
     }
 
@@ -308,7 +315,7 @@ fn root_cause(error: &reqwest::Error) -> String {
 /// The base URL as the API's root: any `/api/v2` suffix removed, a trailing slash added.
 fn normalise_base_url(text: &str) -> Result<Url, ClientError> {
     let invalid = |reason: &str| ClientError::InvalidUrl {
-        url: text.trim().to_owned(),
+        url: without_userinfo(text.trim()),
         reason: reason.to_owned(),
     };
     let mut url = Url::parse(text.trim()).map_err(|error| invalid(&error.to_string()))?;
@@ -328,6 +335,32 @@ fn normalise_base_url(text: &str) -> Result<Url, ClientError> {
     url.set_query(None);
     url.set_fragment(None);
     Ok(url)
+}
+
+/// URL text with any `user:password@` taken out, for messages about URLs that do not parse.
+fn without_userinfo(text: &str) -> String {
+    let Some((scheme, rest)) = text.split_once("://") else {
+        return text.to_owned();
+    };
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    match rest[..authority_end].rfind('@') {
+        Some(at) => format!("{scheme}://{}", &rest[at + 1..]),
+        None => text.to_owned(),
+    }
+}
+
+/// Whether the environment names a proxy that reqwest would use.
+fn proxy_configured() -> bool {
+    [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ]
+    .iter()
+    .any(|name| std::env::var(name).is_ok_and(|value| !value.trim().is_empty()))
 }
 
 /// The URL for messages: no credentials, no trailing slash.
@@ -363,6 +396,15 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn unparsable_urls_lose_their_credentials_in_messages() {
+        assert_eq!(without_userinfo("ftp://user:pw@host/x"), "ftp://host/x");
+        assert_eq!(without_userinfo("https://host/a@b"), "https://host/a@b");
+        assert_eq!(without_userinfo("not a url"), "not a url");
+        let error = normalise_base_url("ftp://user:secretpw@host").unwrap_err();
+        assert!(!error.to_string().contains("secretpw"));
     }
 
     #[test]

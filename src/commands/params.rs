@@ -86,7 +86,10 @@ mod tests {
             .unwrap();
         assert_eq!(
             Value::Object(with_defaults(&params)),
-            json!({"url": "http://x", "proxy": true, "insecure": false})
+            json!({
+                "url": "http://x", "proxy": true, "insecure": false,
+                "connect_timeout": "5", "request_timeout": "15"
+            })
         );
     }
 

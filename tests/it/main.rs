@@ -10,6 +10,7 @@
 mod architecture; // the one-way doors between the rooms of src/
 mod cli_run; // `helloworld run`: output, --json document, exit statuses, bad input
 mod client_sim; // the client and test-module against the simulator: token reuse and refresh
+mod client_wiremock; // the vendor client against wiremock: tokens, retries, errors, proxy
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge
 mod secrets; // no secret reaches output, logs or errors
 mod sim_alerts; // the simulator's /api/v2/alerts routes over real HTTP
