@@ -9,12 +9,19 @@ use serde_json::{Map, Value, json};
 use super::UsageError;
 use super::run::runtime;
 use crate::commands::execute;
+use crate::host::cli::println_stdout;
 use crate::host::cli::{CliHost, Display};
 use crate::host::{CallingContext, RunStatus};
 use crate::sim::{self, SimConfig};
 
-/// The tour: each step is a command and its arguments, run in order.
-const TOUR: &[(&str, &[(&str, &str)])] = &[("helloworld-say-hello", &[("name", "SOC analyst")])];
+/// The tour: each step is a command and its arguments, run in order. Steps share the instance's
+/// last_run, as XSOAR's scheduled fetches do.
+const TOUR: &[(&str, &[(&str, &str)])] = &[
+    ("test-module", &[]),
+    ("helloworld-say-hello", &[("name", "SOC analyst")]),
+    ("fetch-incidents", &[]),
+    ("fetch-incidents", &[]),
+];
 
 /// Starts the simulator, runs the tour, stops the simulator.
 pub(super) fn run() -> Result<ExitCode, UsageError> {
@@ -26,19 +33,23 @@ pub(super) fn run() -> Result<ExitCode, UsageError> {
         let running = sim::start(config)
             .await
             .map_err(|error| UsageError::new(format!("the simulator cannot listen: {error}")))?;
-        println!(
+        println_stdout(&format!(
             "HelloWorld demo: the vendor API simulator is serving {}",
             running.url
-        );
-        println!(
-            "(the same commands run in XSOAR through the bridge; here they run on this machine)\n"
+        ));
+        println_stdout(
+            "(the same commands run in XSOAR through the bridge; here they run on this machine)\n",
         );
         let mut params = Map::new();
         params.insert("url".into(), json!(running.url));
         params.insert("api_key".into(), json!(running.api_key));
+        params.insert("max_fetch".into(), json!("5"));
         let mut failed = false;
+        let mut last_run = None;
         for (command, args) in TOUR {
-            failed |= !step(command, args, &params).await;
+            let (ok, next_last_run) = step(command, args, &params, last_run.take()).await;
+            failed |= !ok;
+            last_run = next_last_run;
         }
         running
             .stop()
@@ -52,12 +63,28 @@ pub(super) fn run() -> Result<ExitCode, UsageError> {
     })
 }
 
-async fn step(command: &str, args: &[(&str, &str)], params: &Map<String, Value>) -> bool {
+/// Runs one step from `last_run`; returns whether it succeeded and the last_run it left.
+async fn step(
+    command: &str,
+    args: &[(&str, &str)],
+    params: &Map<String, Value>,
+    last_run: Option<Value>,
+) -> (bool, Option<Value>) {
     let typed: Vec<String> = args
         .iter()
         .map(|(name, value)| format!("{name}=\"{value}\""))
         .collect();
-    println!("$ !{command} {}", typed.join(" "));
+    match (command, &last_run) {
+        ("fetch-incidents", None) => {
+            println_stdout("$ (XSOAR's scheduler) fetch-incidents, max_fetch=5")
+        }
+        ("fetch-incidents", Some(_)) => {
+            println_stdout(
+                "$ (XSOAR's scheduler) fetch-incidents again: it continues from the last run, so no alert comes twice",
+            );
+        }
+        _ => println_stdout(format!("$ !{command} {}", typed.join(" ")).trim_end()),
+    }
     let args: Map<String, Value> = args
         .iter()
         .map(|(name, value)| ((*name).to_owned(), json!(value)))
@@ -67,8 +94,14 @@ async fn step(command: &str, args: &[(&str, &str)], params: &Map<String, Value>)
         verbose: false,
         files_dir: std::env::temp_dir(),
     };
-    let host = CliHost::new(CallingContext::new(command, args, params.clone()), display);
+    let mut host = CliHost::new(CallingContext::new(command, args, params.clone()), display);
+    if let Some(last_run) = last_run.clone() {
+        host = host.with_last_run(last_run);
+    }
     let status = execute(&host).await;
-    println!();
-    status == RunStatus::Ok
+    println_stdout("");
+    (
+        status == RunStatus::Ok,
+        host.recording().last_run.or(last_run),
+    )
 }

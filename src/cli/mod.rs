@@ -16,6 +16,7 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand};
 
 use crate::commands::{COMMANDS, execute};
+use crate::host::cli::print_stdout;
 use crate::host::stdio::StdioHost;
 
 pub use usage::UsageError;
@@ -86,6 +87,10 @@ struct RunArgs {
     /// Also print log lines on stderr.
     #[arg(short, long)]
     verbose: bool,
+    /// The last_run to start from, as JSON (for example the `last_run` of an earlier --json run),
+    /// so that fetch-incidents continues where that run stopped.
+    #[arg(long, value_name = "JSON")]
+    last_run: Option<String>,
     /// Folder where file results (reports) are saved.
     #[arg(long, value_name = "DIR", default_value = ".")]
     files_dir: PathBuf,
@@ -100,7 +105,7 @@ pub fn main() -> ExitCode {
         Mode::Sim(args) => sim::serve(&args),
         Mode::Demo => demo::run(),
         Mode::Commands => {
-            print!("{}", command_list());
+            print_stdout(&command_list());
             Ok(ExitCode::SUCCESS)
         }
     };

@@ -9,7 +9,7 @@ use super::params::{parse_args, resolve_params};
 use super::{EXIT_COMMAND_FAILED, RunArgs, UsageError, command_list};
 use crate::commands::params::is_declared_secret;
 use crate::commands::{execute, find};
-use crate::host::cli::{CliHost, Display};
+use crate::host::cli::{CliHost, Display, println_stdout};
 use crate::host::recorder::Recording;
 use crate::host::{CallingContext, RunStatus};
 use crate::xsoar::secrets::{Masker, redact_sensitive_keys};
@@ -33,17 +33,24 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, UsageError> {
         verbose: args.verbose,
         files_dir: args.files_dir.clone(),
     };
-    let host = CliHost::new(
+    let mut host = CliHost::new(
         CallingContext::new(command.spec.name, command_args, params),
         display,
     );
+    if let Some(text) = &args.last_run {
+        let last_run: Value = serde_json::from_str(text).map_err(|error| {
+            UsageError::new(format!("--last-run is not JSON ({error}); pass the last_run object of an earlier --json run"))
+        })?;
+        host = host.with_last_run(last_run);
+    }
 
     let status = runtime()?.block_on(execute(&host));
     if args.json {
-        println!(
-            "{}",
-            json_document(command.spec.name, &host.recording(), &masker)
-        );
+        println_stdout(&json_document(
+            command.spec.name,
+            &host.recording(),
+            &masker,
+        ));
     }
     if let RunStatus::Exception(message) = &status {
         eprintln!("{message}");

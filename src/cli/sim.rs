@@ -10,6 +10,7 @@ use serde_json::json;
 
 use super::UsageError;
 use super::run::runtime;
+use crate::host::cli::println_stdout;
 use crate::sim::{self, SimConfig, Webhook};
 
 /// The flags of `helloworld sim`.
@@ -148,7 +149,7 @@ pub(super) fn serve(args: &SimArgs) -> Result<ExitCode, UsageError> {
         if let Some(secret) = webhook_secret {
             announcement["webhook_secret"] = json!(secret);
         }
-        println!("{announcement}");
+        println_stdout(&announcement.to_string());
         eprintln!("helloworld sim: serving {} (Ctrl-C to stop)", running.url);
         tokio::select! {
             served = running.wait() => served.map_err(|error| UsageError::new(format!("the simulator stopped: {error}")))?,

@@ -5,6 +5,7 @@
 
 pub mod connection;
 mod dispatch;
+pub mod fetch;
 pub mod params;
 mod say_hello;
 mod test_module;
@@ -23,7 +24,11 @@ use crate::xsoar::spec::{CommandSpec, InvalidArgument};
 use crate::xsoar::{Entry, ResultsError};
 
 /// Every command the integration implements, in the order the yml and README list them.
-pub static COMMANDS: &[Command] = &[test_module::TEST_MODULE, say_hello::SAY_HELLO];
+pub static COMMANDS: &[Command] = &[
+    test_module::TEST_MODULE,
+    fetch::FETCH_INCIDENTS,
+    say_hello::SAY_HELLO,
+];
 
 /// Commands XSOAR runs itself rather than a person: a failure there raises instead of writing
 /// an error entry, as CommonServerPython's `return_error` does.

@@ -48,6 +48,26 @@ pub static PARAMS: &[ParamSpec] = &[
         "How long one API request may take. Retries of failed requests stop after 30 s in all.",
     )
     .advanced(),
+    ParamSpec::new("isFetch", "Fetch incidents", ParamType::Boolean, Section::Collect),
+    ParamSpec::new("incidentType", "Incident type", ParamType::IncidentType, Section::Collect),
+    ParamSpec::new("max_fetch", "Maximum number of incidents per fetch", ParamType::ShortText, Section::Collect)
+        .default_value("10")
+        .additional_info("1 to 200 new incidents per fetch run; a backlog drains over runs."),
+    ParamSpec::new("first_fetch", "First fetch time", ParamType::ShortText, Section::Collect)
+        .default_value("3 days")
+        .additional_info("Where the first fetch starts: \"3 days\", \"2 hours ago\", an ISO 8601 time or epoch seconds."),
+    ParamSpec::new("min_severity", "Minimum severity of alerts to fetch", ParamType::SingleSelect, Section::Collect)
+        .default_value("Low")
+        .options(&["Low", "Medium", "High", "Critical"]),
+    ParamSpec::new("alert_status", "Fetch alerts with status", ParamType::SingleSelect, Section::Collect)
+        .default_value("ACTIVE")
+        .options(&["ACTIVE", "CLOSED"]),
+    ParamSpec::new("alert_type", "Fetch alerts with type", ParamType::ShortText, Section::Collect)
+        .additional_info("Comma-separated alert types, such as Bug,Attack. Empty fetches every type."),
+    ParamSpec::new("look_back", "Look back (minutes)", ParamType::ShortText, Section::Collect)
+        .default_value("0")
+        .additional_info("How long after its creation time an alert may still become visible and be fetched (0 to 1440). Alerts that appear later are logged as missed.")
+        .advanced(),
 ];
 
 /// The param called `name`.
@@ -84,13 +104,23 @@ mod tests {
             .as_object()
             .cloned()
             .unwrap();
+        let completed = with_defaults(&params);
+        assert_eq!(completed["url"], json!("http://x"));
+        assert_eq!(completed["proxy"], json!(true), "a given value is kept");
         assert_eq!(
-            Value::Object(with_defaults(&params)),
-            json!({
-                "url": "http://x", "proxy": true, "insecure": false,
-                "connect_timeout": "5", "request_timeout": "15"
-            })
+            completed["insecure"],
+            json!(false),
+            "null takes the default"
         );
+        for param in PARAMS {
+            match param.default_json() {
+                Some(default) if !params.contains_key(param.name) => {
+                    assert_eq!(completed[param.name], default)
+                }
+                None => assert_eq!(completed.get(param.name), params.get(param.name)),
+                _ => {}
+            }
+        }
     }
 
     #[test]

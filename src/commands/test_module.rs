@@ -1,10 +1,16 @@
 //! `test-module`: the instance settings' Test button. It checks the Server URL, the API key and
 //! the connection settings with one token request and one one-alert read, and answers `ok`.
-//! XSOAR forbids the integration context here, so the token is not cached.
+//! With `isFetch` on, the fetch params are checked too, with a one-alert query of the fetch's
+//! filters. XSOAR forbids the integration context here, so the token is not cached.
+
+use chrono::Utc;
 
 use super::connection::uncached_client;
+use super::fetch::settings::FetchSettings;
 use super::{Call, Command, HandlerFuture};
+use crate::client::AlertFilter;
 use crate::xsoar::Entry;
+use crate::xsoar::args::arg_to_boolean;
 use crate::xsoar::spec::CommandSpec;
 
 /// The declaration and body of `test-module`.
@@ -18,7 +24,31 @@ pub(super) const TEST_MODULE: Command = Command {
 
 fn run(call: Call<'_>) -> HandlerFuture<'_> {
     Box::pin(async move {
-        uncached_client(&call)?.check().await?;
+        let client = uncached_client(&call)?;
+        let fetching = call
+            .params
+            .get("isFetch")
+            .is_some_and(|value| arg_to_boolean(Some(value)).unwrap_or(false));
+        if fetching {
+            // The fetch params are checked and tried with a one-alert query, as fetch would run it.
+            let settings = FetchSettings::from_params(&call.params, Utc::now())?;
+            let filter = AlertFilter {
+                status: Some(settings.status),
+                severities: settings.severities,
+                types: settings.types,
+                created_after: Some(
+                    settings
+                        .first_fetch
+                        .format("%Y-%m-%dT%H:%M:%SZ")
+                        .to_string(),
+                ),
+                limit: Some(1),
+                ..AlertFilter::default()
+            };
+            client.list_alerts(&filter).await?;
+        } else {
+            client.check().await?;
+        }
         Ok(vec![Entry::text("ok")])
     })
 }

@@ -10,6 +10,21 @@ use serde_json::{Map, Value};
 use super::recorder::{Recording, RecordingHost};
 use super::{CallingContext, Host, HostError, LogLevel, VersionedContext};
 use crate::xsoar::Entry;
+use crate::xsoar::markdown::{TableOptions, table_to_markdown_with};
+
+/// Writes `text` to stdout. A reader that closed the pipe (`| head`) chose to stop reading; that
+/// is no failure of the command, so it is ignored rather than a panic as `print!` would make it.
+pub fn print_stdout(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    let _ = stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush());
+}
+
+/// [`print_stdout`] with a line break.
+pub fn println_stdout(text: &str) {
+    print_stdout(&format!("{text}\n"));
+}
 
 /// How the CLI host shows a run while it happens.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,6 +53,12 @@ impl CliHost {
         }
     }
 
+    /// Starts from an earlier last_run, to continue a fetch.
+    pub fn with_last_run(mut self, last_run: Value) -> Self {
+        self.inner = self.inner.with_last_run(last_run);
+        self
+    }
+
     /// Everything the run did, for the JSON document.
     pub fn recording(&self) -> Recording {
         self.inner.recording()
@@ -53,7 +74,7 @@ impl CliHost {
             let path = self.display.files_dir.join(name);
             std::fs::write(&path, &file.data)?;
             if self.display.live {
-                println!("Saved file {name} to {}", path.display());
+                println_stdout(&format!("Saved file {name} to {}", path.display()));
             }
             return Ok(());
         }
@@ -64,12 +85,34 @@ impl CliHost {
         if entry.is_error() {
             eprintln!("{text}");
         } else if !text.is_empty() {
-            let mut stdout = std::io::stdout().lock();
-            // A closed pipe (`| head`) is the reader's choice, not a failure of the command.
-            let _ = writeln!(stdout, "{}", text.trim_end_matches('\n'));
+            println_stdout(text.trim_end_matches('\n'));
         }
         Ok(())
     }
+}
+
+/// The incidents as a person reads them: the id, the name, the severity, when it occurred.
+fn incident_table(title: &str, incidents: &[Value]) -> String {
+    let rows: Vec<Value> = incidents
+        .iter()
+        .map(|incident| {
+            serde_json::json!({
+                "id": incident["dbotMirrorId"],
+                "name": incident["name"],
+                "severity": incident["severity"],
+                "occurred": incident["occurred"],
+            })
+        })
+        .collect();
+    let options = TableOptions {
+        headers: Some(
+            ["id", "name", "severity", "occurred"]
+                .map(str::to_owned)
+                .to_vec(),
+        ),
+        ..TableOptions::default()
+    };
+    table_to_markdown_with(title, &Value::Array(rows), &options).unwrap_or_default()
 }
 
 impl Host for CliHost {
@@ -106,7 +149,10 @@ impl Host for CliHost {
 
     fn incidents(&self, incidents: &[Value]) -> Result<(), HostError> {
         if self.display.live {
-            println!("{} incident(s) fetched", incidents.len());
+            print_stdout(&incident_table(
+                &format!("{} incident(s) fetched", incidents.len()),
+                incidents,
+            ));
         }
         self.inner.incidents(incidents)
     }
@@ -117,7 +163,7 @@ impl Host for CliHost {
         last_run: Option<&Value>,
     ) -> Result<(), HostError> {
         if self.display.live {
-            println!("{} incident(s) created", incidents.len());
+            println_stdout(&format!("{} incident(s) created", incidents.len()));
         }
         self.inner.create_incidents(incidents, last_run)
     }

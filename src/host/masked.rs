@@ -110,6 +110,11 @@ impl<H: Host + ?Sized> Host for MaskedHost<'_, H> {
         self.inner.log(level, &self.masker.mask(message));
     }
 
+    fn commit_fetch(&self, incidents: &[Value], last_run: Option<&Value>) -> Result<(), HostError> {
+        self.inner
+            .commit_fetch(&self.mask_values(incidents), last_run)
+    }
+
     fn add_secret(&self, secret: &str) {
         self.masker.add(secret);
     }

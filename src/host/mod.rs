@@ -206,6 +206,16 @@ pub trait Host: Send + Sync {
     /// `demisto.info/debug/error(message)`. Logging never fails a command.
     fn log(&self, level: LogLevel, message: &str);
 
+    /// Commits a fetch run: the new last_run (when it changed) and the incidents, together. The
+    /// default writes last_run first, so that a failure there sends no incidents; hosts with a
+    /// database make it one transaction.
+    fn commit_fetch(&self, incidents: &[Value], last_run: Option<&Value>) -> Result<(), HostError> {
+        if let Some(last_run) = last_run {
+            self.set_last_run(last_run)?;
+        }
+        self.incidents(incidents)
+    }
+
     /// Registers a secret learnt at run time (an access token), so that no output or log line
     /// of this run shows it. Only masking hosts act on it.
     fn add_secret(&self, _secret: &str) {}

@@ -191,4 +191,23 @@ fn demo_tours_the_commands_against_the_simulator() {
     );
     assert!(result.stdout.contains("$ !helloworld-say-hello"));
     assert!(result.stdout.contains("## Hello SOC analyst"));
+    assert_eq!(
+        result.stdout.matches("5 incident(s) fetched").count(),
+        2,
+        "{}",
+        result.stdout
+    );
+    let ids: Vec<&str> = result
+        .stdout
+        .lines()
+        .filter_map(|line| line.strip_prefix("| HW-"))
+        .collect();
+    let mut unique = ids.clone();
+    unique.sort_unstable();
+    unique.dedup();
+    assert_eq!(
+        (ids.len(), unique.len()),
+        (10, 10),
+        "the second fetch repeated an alert"
+    );
 }
