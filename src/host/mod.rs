@@ -206,14 +206,16 @@ pub trait Host: Send + Sync {
     /// `demisto.info/debug/error(message)`. Logging never fails a command.
     fn log(&self, level: LogLevel, message: &str);
 
-    /// Commits a fetch run: the new last_run (when it changed) and the incidents, together. The
-    /// default writes last_run first, so that a failure there sends no incidents; hosts with a
+    /// Commits a fetch run: the incidents and the new last_run (when it changed), together. The
+    /// default sends the incidents first: if last_run then fails to be written, the next run
+    /// fetches those alerts again (at least once) rather than never (at most once). Hosts with a
     /// database make it one transaction.
     fn commit_fetch(&self, incidents: &[Value], last_run: Option<&Value>) -> Result<(), HostError> {
-        if let Some(last_run) = last_run {
-            self.set_last_run(last_run)?;
+        self.incidents(incidents)?;
+        match last_run {
+            Some(last_run) => self.set_last_run(last_run),
+            None => Ok(()),
         }
-        self.incidents(incidents)
     }
 
     /// Registers a secret learnt at run time (an access token), so that no output or log line

@@ -11,6 +11,8 @@ mod architecture; // the one-way doors between the rooms of src/
 mod cli_run; // `helloworld run`: output, --json document, exit statuses, bad input
 mod client_sim; // the client and test-module against the simulator: token reuse and refresh
 mod client_wiremock; // the vendor client against wiremock: tokens, retries, errors, proxy
+mod fetch_model; // fetch-incidents against random streams, faults and clock steps: exactly once
+mod fetch_reliability; // fetch-incidents item by item of the B14 reliability list
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge
 mod secrets; // no secret reaches output, logs or errors
 mod sim_alerts; // the simulator's /api/v2/alerts routes over real HTTP

@@ -1,7 +1,7 @@
 //! `fetch-incidents`: every alert exactly once. [`settings`] checks the params, [`state`] is the
 //! cursor kept in last_run, [`run`] is one run as a pure function, [`incident`] the incident
 //! shape. This file wires them to the host: read last_run, run, then commit incidents and the new
-//! last_run together, or neither when anything failed.
+//! last_run together, or neither when anything failed (see `Host::commit_fetch` for the order).
 //!
 //! # Guarantee
 //! An alert that becomes visible at most `look_back` minutes after its creation time is fetched

@@ -100,7 +100,9 @@ pub async fn fetch(
         let Some(cursor) = page.next_cursor else {
             break;
         };
-        if started.elapsed() >= settings.time_budget {
+        // The budget stops a run only once it made progress: pages of alerts fetched before are
+        // bounded by the seen set, so skipping them always ends.
+        if started.elapsed() >= settings.time_budget && !collected.is_empty() {
             report.budget_exhausted = true;
             break;
         }
@@ -188,6 +190,10 @@ async fn probe_for_missed(
     state: &mut FetchState,
     report: &mut FetchReport,
 ) {
+    if state.filters != settings.filter_fingerprint() {
+        // The counts below the window were made with other filters.
+        return;
+    }
     let window_start = state.window_start(settings.first_fetch, settings.look_back);
     let probe_start = floor_to_second(
         (window_start - PROBE_MARGIN.num_milliseconds()).max(state.origin.unwrap_or(window_start)),

@@ -13,7 +13,7 @@ pub const LAST_RUN_VERSION: u64 = 1;
 /// The most ids kept in the seen set: 20,000 ids are about 600 KB of JSON.
 pub const MAX_SEEN: usize = 20_000;
 /// How far below the window the probe looks for alerts that became visible too late.
-pub const PROBE_MARGIN: TimeDelta = TimeDelta::minutes(10);
+pub const PROBE_MARGIN: TimeDelta = TimeDelta::minutes(30);
 
 /// The fetch cursor.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -24,7 +24,8 @@ pub struct FetchState {
     pub origin: Option<i64>,
     /// Ids fetched with their creation times, for every id at or after the window start.
     pub seen: BTreeMap<String, i64>,
-    /// No window starts before this (set only when the seen set hit [`MAX_SEEN`]).
+    /// No window starts before this: the start of the last window, so that raising look_back
+    /// never re-reads alerts already forgotten; raised further when the seen set is capped.
     pub floor: Option<i64>,
     /// Per creation second (epoch seconds): how many alerts were fetched, for the probe window.
     pub retired: BTreeMap<i64, u64>,
@@ -143,6 +144,8 @@ impl FetchState {
         let start = floor_to_second(
             (newest - look_back.num_milliseconds()).max(self.floor.unwrap_or(i64::MIN)),
         );
+        // Windows only move forward: a later, larger look_back must not reach back below it.
+        self.floor = Some(start);
         let leaving: Vec<String> = self
             .seen
             .iter()
@@ -167,6 +170,10 @@ impl FetchState {
                 return;
             };
             let second_end = floor_to_second(oldest) + 1000;
+            // The cursor's own second is never dropped: its alerts may still be coming in.
+            if self.newest.is_some_and(|newest| newest < second_end) {
+                return;
+            }
             let retired = &mut self.retired;
             self.seen.retain(|_, created| {
                 let keep = *created >= second_end;
