@@ -19,6 +19,12 @@ use crate::sim::{self, SimConfig};
 const TOUR: &[(&str, &[(&str, &str)])] = &[
     ("test-module", &[]),
     ("helloworld-say-hello", &[("name", "SOC analyst")]),
+    ("ip", &[("ip", "8.8.8.8,2001:4860:4860::8888,10.0.0.1")]),
+    ("domain", &[("domain", "helloworld.io")]),
+    (
+        "url",
+        &[("url", "https://login-update.helloworld.io/verify")],
+    ),
     ("fetch-incidents", &[]),
     ("fetch-incidents", &[]),
 ];

@@ -55,9 +55,16 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, UsageError> {
     if let RunStatus::Exception(message) = &status {
         eprintln!("{message}");
     }
+    // A command may succeed as a whole and still report some values as errors (an invalid IP
+    // among valid ones): any error entry makes the exit status 1.
+    let any_error_entry = host
+        .recording()
+        .entries
+        .iter()
+        .any(crate::xsoar::Entry::is_error);
     Ok(match status {
-        RunStatus::Ok => ExitCode::SUCCESS,
-        RunStatus::Error | RunStatus::Exception(_) => ExitCode::from(EXIT_COMMAND_FAILED),
+        RunStatus::Ok if !any_error_entry => ExitCode::SUCCESS,
+        _ => ExitCode::from(EXIT_COMMAND_FAILED),
     })
 }
 

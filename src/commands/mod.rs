@@ -7,6 +7,7 @@ pub mod connection;
 mod dispatch;
 pub mod fetch;
 pub mod params;
+mod reputation;
 mod say_hello;
 mod test_module;
 
@@ -28,6 +29,9 @@ pub static COMMANDS: &[Command] = &[
     test_module::TEST_MODULE,
     fetch::FETCH_INCIDENTS,
     say_hello::SAY_HELLO,
+    reputation::IP,
+    reputation::DOMAIN,
+    reputation::URL,
 ];
 
 /// Commands XSOAR runs itself rather than a person: a failure there raises instead of writing

@@ -68,6 +68,31 @@ pub static PARAMS: &[ParamSpec] = &[
         .default_value("0")
         .additional_info("How long after its creation time an alert may still become visible and be fetched (0 to 1440). Alerts that appear later are logged as missed.")
         .advanced(),
+    ParamSpec::new("integrationReliability", "Source Reliability", ParamType::SingleSelect, Section::Collect)
+        .default_value("C - Fairly reliable")
+        .options(&[
+            "A+ - 3rd party enrichment",
+            "A - Completely reliable",
+            "B - Usually reliable",
+            "C - Fairly reliable",
+            "D - Not usually reliable",
+            "E - Unreliable",
+            "F - Reliability cannot be judged",
+        ])
+        .additional_info("Reliability of the source providing the intelligence data."),
+    ParamSpec::new("threshold_ip", "Score threshold for IP reputation", ParamType::ShortText, Section::Collect)
+        .default_value("65")
+        .additional_info("HelloWorld score (0-100) from which an IP is malicious; half of it makes it suspicious."),
+    ParamSpec::new("threshold_domain", "Score threshold for domain reputation", ParamType::ShortText, Section::Collect)
+        .default_value("65")
+        .additional_info("HelloWorld score (0-100) from which a domain is malicious; half of it makes it suspicious."),
+    ParamSpec::new("threshold_url", "Score threshold for URL reputation", ParamType::ShortText, Section::Collect)
+        .default_value("65")
+        .additional_info("HelloWorld score (0-100) from which a URL is malicious; half of it makes it suspicious."),
+    ParamSpec::new("reputation_concurrency", "Concurrent reputation lookups", ParamType::ShortText, Section::Connect)
+        .default_value("8")
+        .additional_info("How many indicators of one ip/domain/url command are looked up at once (1 to 32).")
+        .advanced(),
 ];
 
 /// The param called `name`.

@@ -222,6 +222,32 @@ impl CommandResults {
     }
 }
 
+/// CommonServerPython's `create_indicator_result_with_dbotscore_unknown`: an indicator the
+/// vendor knows nothing about, with its score-0 DBotScore and the `Not found` table titled with
+/// the brand (`label` is the upper-case type, such as `IP`).
+pub fn unknown_indicator_results(
+    indicator: impl Into<Indicator>,
+    brand: &str,
+    label: &str,
+    value: &str,
+) -> CommandResults {
+    let title = if brand.is_empty() {
+        "Results:".to_owned()
+    } else {
+        format!("{brand}:")
+    };
+    let row = json!([{label: value, "Result": "Not found"}]);
+    let options = crate::xsoar::markdown::TableOptions {
+        headers: Some(vec![label.to_owned(), "Result".to_owned()]),
+        ..crate::xsoar::markdown::TableOptions::default()
+    };
+    let readable =
+        crate::xsoar::markdown::table_to_markdown_with(&title, &row, &options).unwrap_or_default();
+    CommandResults::new()
+        .readable_output(readable)
+        .indicator(indicator)
+}
+
 /// The default HumanReadable: a `Results` table of dict or list outputs, the value itself otherwise.
 fn default_readable(outputs: &Value) -> Value {
     match outputs {
@@ -426,6 +452,25 @@ mod tests {
         assert!(context["HelloWorld.Domain(val.domain && val.domain == obj.domain)"].is_object());
         let first_key = context.keys().next().unwrap();
         assert_eq!(first_key, "Domain(val.Name && val.Name == obj.Name)");
+    }
+
+    #[test]
+    fn section_1_5_not_found_helper() {
+        let dbot = DBotScore::new("1.2.3.4", IndicatorType::Ip, "HelloWorld", Score::None)
+            .with_message("No results found.");
+        let entry =
+            unknown_indicator_results(Ip::new("1.2.3.4", dbot), "HelloWorld", "IP", "1.2.3.4")
+                .into_entry()
+                .unwrap();
+        assert_eq!(
+            entry.human_readable(),
+            Some("### HelloWorld:\n|IP|Result|\n|---|---|\n| 1.2.3.4 | Not found |\n")
+        );
+        let context = entry.entry_context().unwrap();
+        assert_eq!(
+            context["DBotScore(val.Indicator && val.Indicator == obj.Indicator && val.Vendor == obj.Vendor && val.Type == obj.Type)"],
+            json!([{"Indicator": "1.2.3.4", "Type": "ip", "Vendor": "HelloWorld", "Score": 0, "Message": "No results found."}])
+        );
     }
 
     #[test]
