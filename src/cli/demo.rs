@@ -8,11 +8,16 @@ use serde_json::{Map, Value, json};
 
 use super::UsageError;
 use super::run::runtime;
-use crate::commands::execute;
+use super::run::{Polling, follow};
 use crate::host::cli::println_stdout;
 use crate::host::cli::{CliHost, Display};
 use crate::host::{CallingContext, RunStatus};
 use crate::sim::{self, SimConfig};
+
+/// The id the demo's created alert gets: the simulator numbers alerts after its backlog.
+const DEMO_ALERT: &str = "HW-000000000501";
+/// Seconds the demo's scan runs (the demo polls it every second).
+const DEMO_SCAN_SECONDS: i64 = 2;
 
 /// The tour: each step is a command and its arguments, run in order. Steps share the instance's
 /// last_run, as XSOAR's scheduled fetches do.
@@ -27,6 +32,40 @@ const TOUR: &[(&str, &[(&str, &str)])] = &[
     ),
     ("fetch-incidents", &[]),
     ("fetch-incidents", &[]),
+    (
+        "helloworld-search-alerts",
+        &[("severity", "Critical"), ("max_results", "3")],
+    ),
+    (
+        "helloworld-create-alert",
+        &[
+            ("name", "Suspicious login"),
+            ("severity", "High"),
+            ("alert_type", "Attack"),
+            ("user", "jdoe"),
+        ],
+    ),
+    (
+        "helloworld-update-alert",
+        &[
+            ("alert_id", DEMO_ALERT),
+            ("status", "CLOSED"),
+            ("assignee", "soc-analyst"),
+        ],
+    ),
+    (
+        "helloworld-add-alert-note",
+        &[
+            ("alert_id", DEMO_ALERT),
+            ("note", "False positive: VPN login"),
+        ],
+    ),
+    ("helloworld-list-alert-notes", &[("alert_id", DEMO_ALERT)]),
+    ("helloworld-delete-alert", &[("alert_id", DEMO_ALERT)]),
+    (
+        "helloworld-scan-start",
+        &[("hostname", "ws-042.corp.example"), ("polling", "true")],
+    ),
 ];
 
 /// Starts the simulator, runs the tour, stops the simulator.
@@ -34,6 +73,7 @@ pub(super) fn run() -> Result<ExitCode, UsageError> {
     runtime()?.block_on(async {
         let config = SimConfig {
             alerts: 500,
+            scan_seconds: DEMO_SCAN_SECONDS,
             ..SimConfig::new(1)
         };
         let running = sim::start(config)
@@ -104,10 +144,14 @@ async fn step(
     if let Some(last_run) = last_run.clone() {
         host = host.with_last_run(last_run);
     }
-    let status = execute(&host).await;
+    // Polled steps are followed as XSOAR would, but every second instead of every 30.
+    let polling = Polling {
+        follow: true,
+        interval: Some(1),
+    };
+    let (status, recording) = follow(host, params.clone(), polling).await;
     println_stdout("");
-    (
-        status == RunStatus::Ok,
-        host.recording().last_run.or(last_run),
-    )
+    let ok =
+        status == RunStatus::Ok && !recording.entries.iter().any(crate::xsoar::Entry::is_error);
+    (ok, recording.last_run.or(last_run))
 }

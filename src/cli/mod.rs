@@ -91,6 +91,13 @@ struct RunArgs {
     /// so that fetch-incidents continues where that run stopped.
     #[arg(long, value_name = "JSON")]
     last_run: Option<String>,
+    /// Return after the first run even when it schedules another (polling).
+    #[arg(long)]
+    no_follow: bool,
+    /// Wait this many seconds between polls instead of the interval the command asks for
+    /// (for demos and tests; XSOAR never polls faster than every 10 s).
+    #[arg(long, value_name = "SECONDS")]
+    poll_interval: Option<u64>,
     /// Folder where file results (reports) are saved.
     #[arg(long, value_name = "DIR", default_value = ".")]
     files_dir: PathBuf,

@@ -3,7 +3,7 @@
 
 use std::process::ExitCode;
 
-use serde_json::{Value, json};
+use serde_json::{Map, Value, json};
 
 use super::params::{parse_args, resolve_params};
 use super::{EXIT_COMMAND_FAILED, RunArgs, UsageError, command_list};
@@ -24,9 +24,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, UsageError> {
         ))
     })?;
     let command_args = parse_args(&command.spec, &args.args)?;
-    let params = resolve_params(&args.params, args.config.as_deref(), |name| {
-        std::env::var(name).ok()
-    })?;
+    let params = params_of(&args.params, args.config.as_deref())?;
     let masker = Masker::for_params(&params, is_declared_secret);
     let display = Display {
         live: !args.json,
@@ -44,27 +42,119 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, UsageError> {
         host = host.with_last_run(last_run);
     }
 
-    let status = runtime()?.block_on(execute(&host));
+    let runtime = runtime()?;
+    let polling = Polling {
+        follow: !args.no_follow,
+        interval: args.poll_interval,
+    };
+    let follow_params = params_of(&args.params, args.config.as_deref())?;
+    let (status, recording) = runtime.block_on(follow(host, follow_params, polling));
     if args.json {
-        println_stdout(&json_document(
-            command.spec.name,
-            &host.recording(),
-            &masker,
-        ));
+        println_stdout(&json_document(command.spec.name, &recording, &masker));
     }
     if let RunStatus::Exception(message) = &status {
         eprintln!("{message}");
     }
     // A command may succeed as a whole and still report some values as errors (an invalid IP
     // among valid ones): any error entry makes the exit status 1.
-    let any_error_entry = host
-        .recording()
-        .entries
-        .iter()
-        .any(crate::xsoar::Entry::is_error);
+    let any_error_entry = recording.entries.iter().any(crate::xsoar::Entry::is_error);
     Ok(match status {
         RunStatus::Ok if !any_error_entry => ExitCode::SUCCESS,
         _ => ExitCode::from(EXIT_COMMAND_FAILED),
+    })
+}
+
+fn params_of(
+    flags: &[String],
+    config: Option<&std::path::Path>,
+) -> Result<Map<String, Value>, UsageError> {
+    resolve_params(flags, config, |name| std::env::var(name).ok())
+}
+
+/// Runs the command, then, as XSOAR's scheduler does, re-runs whatever ScheduledCommand its last
+/// entry asks for after its interval, until no more is scheduled or the polling times out.
+/// Returns the final status and everything recorded across the runs.
+pub(super) async fn follow(
+    first: CliHost,
+    params: Map<String, Value>,
+    polling: Polling,
+) -> (RunStatus, Recording) {
+    let mut host = first;
+    let mut status = execute(&host).await;
+    let mut recording = host.recording();
+    let started = std::time::Instant::now();
+    while let (true, Some(next)) = (polling.follow, scheduled(&host.recording().entries)) {
+        if next
+            .timeout
+            .is_some_and(|timeout| started.elapsed().as_secs() >= timeout)
+        {
+            return (
+                RunStatus::Exception(format!(
+                    "{} was still polling after its timeout",
+                    next.command
+                )),
+                recording,
+            );
+        }
+        let wait = polling.interval.unwrap_or(next.interval);
+        eprintln!(
+            "polling: running {} again in {wait} s (Ctrl-C to stop; --no-follow returns at once)",
+            next.command
+        );
+        tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
+        let display = host.display().clone();
+        let state = host.recording();
+        host = CliHost::new(
+            CallingContext::new(&next.command, next.args, params.clone()),
+            display,
+        )
+        .with_integration_context(state.integration_context);
+        if let Some(last_run) = state.last_run {
+            host = host.with_last_run(last_run);
+        }
+        status = execute(&host).await;
+        let polled = host.recording();
+        recording.entries.extend(polled.entries);
+        recording.logs.extend(polled.logs);
+        recording.integration_context = polled.integration_context;
+    }
+    (status, recording)
+}
+
+/// Whether and how fast to follow ScheduledCommand entries.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Polling {
+    /// Run what is scheduled; off with --no-follow.
+    pub(super) follow: bool,
+    /// Seconds between polls instead of the scheduled interval.
+    pub(super) interval: Option<u64>,
+}
+
+/// A follow-up run an entry schedules.
+struct NextRun {
+    command: String,
+    args: Map<String, Value>,
+    interval: u64,
+    timeout: Option<u64>,
+}
+
+fn scheduled(entries: &[crate::xsoar::Entry]) -> Option<NextRun> {
+    let fields = entries.last()?.fields();
+    let number = |key: &str| {
+        fields
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|text| text.parse().ok())
+    };
+    Some(NextRun {
+        command: fields.get("PollingCommand")?.as_str()?.to_owned(),
+        args: fields
+            .get("PollingArgs")
+            .and_then(Value::as_object)
+            .cloned()
+            .unwrap_or_default(),
+        interval: number("NextRun").unwrap_or(10),
+        timeout: number("Timeout"),
     })
 }
 

@@ -3,12 +3,14 @@
 //! results to entries; it never prints and never talks to XSOAR except through its [`Call`].
 //! Adding a command is one file here and one line in [`COMMANDS`].
 
+mod alerts;
 pub mod connection;
 mod dispatch;
 pub mod fetch;
 pub mod params;
 mod reputation;
 mod say_hello;
+mod scans;
 mod test_module;
 
 use std::future::Future;
@@ -32,6 +34,17 @@ pub static COMMANDS: &[Command] = &[
     reputation::IP,
     reputation::DOMAIN,
     reputation::URL,
+    alerts::SEARCH_ALERTS,
+    alerts::GET_ALERT,
+    alerts::CREATE_ALERT,
+    alerts::UPDATE_ALERT,
+    alerts::UPDATE_ALERT_STATUS,
+    alerts::DELETE_ALERT,
+    alerts::LIST_ALERT_NOTES,
+    alerts::ADD_ALERT_NOTE,
+    scans::SCAN_START,
+    scans::SCAN_STATUS,
+    scans::SCAN_RESULTS,
 ];
 
 /// Commands XSOAR runs itself rather than a person: a failure there raises instead of writing

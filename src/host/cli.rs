@@ -53,6 +53,17 @@ impl CliHost {
         }
     }
 
+    /// Starts from an existing integration context (a cached token of an earlier run).
+    pub fn with_integration_context(mut self, context: Map<String, Value>) -> Self {
+        self.inner = self.inner.with_integration_context(context);
+        self
+    }
+
+    /// How this host shows the run.
+    pub fn display(&self) -> &Display {
+        &self.display
+    }
+
     /// Starts from an earlier last_run, to continue a fetch.
     pub fn with_last_run(mut self, last_run: Value) -> Self {
         self.inner = self.inner.with_last_run(last_run);

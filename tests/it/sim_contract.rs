@@ -197,9 +197,30 @@ fn demo_tours_the_commands_against_the_simulator() {
         "{}",
         result.stdout
     );
+    for step in [
+        "Suspicious login",
+        "False positive: VPN login",
+        "was deleted",
+        "Fetching Results:",
+        "results",
+    ] {
+        assert!(
+            result.stdout.contains(step),
+            "the demo did not show `{step}`"
+        );
+    }
+    let verdicts = ["| Bad |", "| Suspicious |", "| Good |"];
+    assert!(
+        verdicts
+            .iter()
+            .any(|verdict| result.stdout.contains(verdict)),
+        "no verdict shown"
+    );
+    // Incident rows end with an occurred time in milliseconds; other tables' rows do not.
     let ids: Vec<&str> = result
         .stdout
         .lines()
+        .filter(|line| line.ends_with(".000Z |"))
         .filter_map(|line| line.strip_prefix("| HW-"))
         .collect();
     let mut unique = ids.clone();
