@@ -282,9 +282,9 @@ async fn poll(call: &Call<'_>, client: &Client<'_>) -> CommandOutcome {
 
 fn vanished(scan_id: &str, error: ClientError) -> CommandError {
     match error {
-        ClientError::NotFound { .. } => {
-            CommandError::Config(format!("scan {scan_id} no longer exists; start a new scan"))
-        }
+        ClientError::NotFound { .. } => CommandError::Config(format!(
+            "scan {scan_id} not found; check the ID or start a new scan"
+        )),
         other => other.into(),
     }
 }

@@ -8,6 +8,7 @@ pub mod args;
 pub mod context_key;
 pub mod entry;
 pub mod indicator;
+pub mod manifest;
 pub mod markdown;
 pub mod pyjson;
 mod relative_date;

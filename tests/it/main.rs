@@ -7,6 +7,7 @@
     reason = "test helpers fail the test on unexpected errors"
 )]
 
+mod alert_commands; // the alert commands in-process against the simulator: CRUD, notes, errors, paging
 mod architecture; // the one-way doors between the rooms of src/
 mod cli_run; // `helloworld run`: output, --json document, exit statuses, bad input
 mod client_sim; // the client and test-module against the simulator: token reuse and refresh
@@ -14,6 +15,8 @@ mod client_wiremock; // the vendor client against wiremock: tokens, retries, err
 mod fetch_model; // fetch-incidents against random streams, faults and clock steps: exactly once
 mod fetch_reliability; // fetch-incidents item by item of the B14 reliability list
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge
+mod reputation; // ip, domain and url: goldens, DBotScore, input order, retries, concurrency
+mod scan_commands; // scan start/status/results: built-in polling, GenericPolling, files, the binary
 mod secrets; // no secret reaches output, logs or errors
 mod sim_alerts; // the simulator's /api/v2/alerts routes over real HTTP
 mod sim_auth; // the simulator's tokens: issue, expiry, invalid and missing

@@ -450,7 +450,11 @@ fn distinct_values(args: &Map<String, Value>, kind: Kind) -> Result<Vec<String>,
 
 fn threshold(call: &Call<'_>, kind: Kind) -> Result<i64, CommandError> {
     let param = format!("threshold_{}", kind.name());
-    let (value, name) = match call.args.get("threshold").filter(|value| !value.is_null()) {
+    // An empty argument (a playbook passing an unset input) falls back to the param.
+    let given = call.args.get("threshold").filter(|value| {
+        !value.is_null() && value.as_str().is_none_or(|text| !text.trim().is_empty())
+    });
+    let (value, name) = match given {
         Some(value) => (Some(value), "threshold"),
         None => (call.params.get(&param), param.as_str()),
     };
