@@ -42,7 +42,7 @@ const TOUR: &[(&str, &[(&str, &str)])] = &[
             ("name", "Suspicious login"),
             ("severity", "High"),
             ("alert_type", "Attack"),
-            ("user", "jdoe"),
+            ("affected_user", "jdoe"),
         ],
     ),
     (

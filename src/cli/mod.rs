@@ -64,6 +64,13 @@ enum Mode {
     Sim(sim::SimArgs),
     /// Tour the integration on loopback: start the simulator and run the commands against it.
     Demo,
+    /// Print integration.yml (or, with --readme, the README's command reference), generated from
+    /// the command and param declarations.
+    Manifest {
+        /// Print the command reference instead.
+        #[arg(long)]
+        readme: bool,
+    },
 }
 
 /// The flags of `helloworld run`.
@@ -111,6 +118,19 @@ pub fn main() -> ExitCode {
         Mode::Xsoar => serve_xsoar(),
         Mode::Sim(args) => sim::serve(&args),
         Mode::Demo => demo::run(),
+        Mode::Manifest { readme } => {
+            let problems =
+                crate::xsoar::spec::declaration_problems("helloworld", &crate::commands::specs());
+            if problems.is_empty() {
+                print_stdout(&manifest(readme));
+                Ok(ExitCode::SUCCESS)
+            } else {
+                Err(UsageError::new(format!(
+                    "the command declarations are broken:\n{}",
+                    problems.join("\n")
+                )))
+            }
+        }
         Mode::Commands => {
             print_stdout(&command_list());
             Ok(ExitCode::SUCCESS)
@@ -120,6 +140,21 @@ pub fn main() -> ExitCode {
         eprintln!("helloworld: error: {error}");
         ExitCode::from(EXIT_USAGE)
     })
+}
+
+/// integration.yml, or the README's command reference.
+pub fn manifest(readme: bool) -> String {
+    let commands = crate::commands::specs();
+    if readme {
+        crate::xsoar::manifest::command_reference(&commands)
+    } else {
+        crate::xsoar::manifest::integration_yml(
+            &crate::commands::IDENTITY,
+            crate::commands::params::PARAMS,
+            &commands,
+            crate::commands::BRIDGE_SCRIPT,
+        )
+    }
 }
 
 /// One line per command with its arguments, for `helloworld commands` and usage errors.

@@ -192,7 +192,7 @@ mod tests {
         let params = resolve_params(&["url=http://flag".to_owned()], Some(&config), env).unwrap();
         assert_eq!(
             Value::Object(params),
-            json!({"url": "http://flag", "api_key": "from-env", "insecure": true, "proxy": true})
+            json!({"url": "http://flag", "api_key": {"identifier": "", "password": "from-env"}, "insecure": true, "proxy": true})
         );
         std::fs::remove_dir_all(dir).unwrap();
     }

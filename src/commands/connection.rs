@@ -48,12 +48,23 @@ pub fn config(params: &Map<String, Value>) -> Result<ClientConfig, CommandError>
             "the Server URL param is empty: set it to the HelloWorld API's base URL (HELLOWORLD_URL for helloworld run)".to_owned(),
         ));
     }
-    let mut config = ClientConfig::new(url, text("api_key"));
+    let mut config = ClientConfig::new(url, api_key(params));
     config.insecure = checkbox(params, "insecure")?;
     config.proxy = checkbox(params, "proxy")?;
     config.connect_timeout = seconds(params, "connect_timeout", config.connect_timeout)?;
     config.request_timeout = seconds(params, "request_timeout", config.request_timeout)?;
     Ok(config)
+}
+
+/// The API key: a credentials param from XSOAR (`{"password": ...}`), or plain text.
+fn api_key(params: &Map<String, Value>) -> String {
+    let value = params.get("api_key");
+    let text = match value {
+        Some(Value::Object(credentials)) => credentials.get("password").and_then(Value::as_str),
+        Some(Value::String(text)) => Some(text.as_str()),
+        _ => None,
+    };
+    text.unwrap_or_default().trim().to_owned()
 }
 
 fn checkbox(params: &Map<String, Value>, name: &str) -> Result<bool, CommandError> {

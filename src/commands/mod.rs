@@ -22,6 +22,7 @@ pub use dispatch::execute;
 
 use crate::host::{Host, HostError};
 use crate::xsoar::args::ArgError;
+use crate::xsoar::manifest::Identity;
 use crate::xsoar::pyjson::py_str;
 use crate::xsoar::spec::{CommandSpec, InvalidArgument};
 use crate::xsoar::{Entry, ResultsError};
@@ -46,6 +47,25 @@ pub static COMMANDS: &[Command] = &[
     scans::SCAN_STATUS,
     scans::SCAN_RESULTS,
 ];
+
+/// Who the integration is, for `integration.yml`.
+pub const IDENTITY: Identity = Identity {
+    id: "HelloWorldRust",
+    display: "HelloWorld (Rust)",
+    category: "Utilities",
+    description: "HelloWorld alerts as incidents, exactly once; IP, domain and URL reputation; alert management and host scans. A native binary behind a small Python bridge.",
+    // Marketplace images live under demisto/; docker/Dockerfile builds this tag.
+    docker_image: concat!("demisto/helloworld-rust:", env!("CARGO_PKG_VERSION")),
+    from_version: "6.10.0",
+};
+
+/// The Python bridge XSOAR runs, embedded into `integration.yml`.
+pub const BRIDGE_SCRIPT: &str = include_str!("../../bridge/helloworld_bridge.py");
+
+/// The declarations of every command, in table order.
+pub fn specs() -> Vec<CommandSpec> {
+    COMMANDS.iter().map(|command| command.spec).collect()
+}
 
 /// Commands XSOAR runs itself rather than a person: a failure there raises instead of writing
 /// an error entry, as CommonServerPython's `return_error` does.
@@ -144,108 +164,14 @@ pub enum CommandError {
 mod tests {
     use super::*;
 
-    /// Names XSOAR defines itself; every other command is `helloworld-<action>-<object>`.
-    const BUILT_IN: [&str; 9] = [
-        "test-module",
-        "fetch-incidents",
-        "long-running-execution",
-        "ip",
-        "domain",
-        "url",
-        "file",
-        "cve",
-        "email",
-    ];
-
-    fn is_kebab(name: &str) -> bool {
-        !name.is_empty()
-            && name.split('-').all(|part| {
-                !part.is_empty()
-                    && part
-                        .chars()
-                        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-            })
-    }
-
-    fn is_snake(name: &str) -> bool {
-        !name.is_empty()
-            && name
-                .chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-    }
-
     #[test]
-    fn command_names_are_unique_and_follow_the_convention() {
-        let mut names: Vec<&str> = COMMANDS.iter().map(|command| command.spec.name).collect();
-        for name in &names {
-            let vendor_style =
-                name.starts_with("helloworld-") && name.split('-').count() >= 3 && is_kebab(name);
-            assert!(
-                vendor_style || BUILT_IN.contains(name),
-                "{name} is not helloworld-<action>-<object>"
-            );
-        }
-        names.sort_unstable();
-        names.dedup();
-        assert_eq!(names.len(), COMMANDS.len(), "duplicate command names");
-    }
-
-    #[test]
-    fn every_declaration_is_complete() {
-        for command in COMMANDS {
-            let spec = &command.spec;
-            assert!(
-                !spec.description.is_empty(),
-                "{} has no description",
-                spec.name
-            );
-            assert!(
-                spec.args.iter().filter(|arg| arg.default).count() <= 1,
-                "{}: two default args",
-                spec.name
-            );
-            for arg in spec.args {
-                assert!(
-                    is_snake(arg.name),
-                    "{}: argument {} is not snake_case",
-                    spec.name,
-                    arg.name
-                );
-                assert!(
-                    !arg.description.is_empty(),
-                    "{}: argument {} has no description",
-                    spec.name,
-                    arg.name
-                );
-                if let Some(default) = arg.default_value
-                    && !arg.predefined.is_empty()
-                {
-                    assert!(
-                        arg.predefined.contains(&default),
-                        "{}: default of {} not predefined",
-                        spec.name,
-                        arg.name
-                    );
-                }
-            }
-            for output in spec.outputs {
-                assert!(
-                    !output.description.is_empty(),
-                    "{}: output {} has no description",
-                    spec.name,
-                    output.context_path
-                );
-            }
-            let mut arg_names: Vec<&str> = spec.args.iter().map(|arg| arg.name).collect();
-            arg_names.sort_unstable();
-            arg_names.dedup();
-            assert_eq!(
-                arg_names.len(),
-                spec.args.len(),
-                "{}: duplicate argument",
-                spec.name
-            );
-        }
+    fn every_declaration_is_sound() {
+        let problems = crate::xsoar::spec::declaration_problems("helloworld", &specs());
+        assert!(
+            problems.is_empty(),
+            "broken declarations:\n{}",
+            problems.join("\n")
+        );
     }
 
     #[test]

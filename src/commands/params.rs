@@ -11,7 +11,7 @@ pub static PARAMS: &[ParamSpec] = &[
     ParamSpec::new("url", "Server URL", ParamType::ShortText, Section::Connect)
         .required()
         .additional_info("The HelloWorld API base URL, with or without a trailing slash."),
-    ParamSpec::new("api_key", "API Key", ParamType::Encrypted, Section::Connect)
+    ParamSpec::new("api_key", "API Key", ParamType::Credentials, Section::Connect)
         .required()
         .additional_info("Exchanged for a short-lived access token; never printed or logged."),
     ParamSpec::new(

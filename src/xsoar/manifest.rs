@@ -4,7 +4,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::spec::{ArgSpec, CommandSpec, ParamSpec, Section};
+use super::spec::{ArgSpec, CommandSpec, ParamSpec, ParamType, Section};
 
 /// Commands XSOAR runs itself: they are capabilities in the yml (`isfetch`, `longRunning`), not
 /// entries of `script.commands`.
@@ -68,7 +68,13 @@ pub fn integration_yml(
 fn param_yml(param: &ParamSpec) -> Value {
     let mut yml = Map::new();
     yml.insert("name".into(), json!(param.name));
-    yml.insert("display".into(), json!(param.display));
+    if param.param_type == ParamType::Credentials {
+        // A secret alone, such as an API key: XSOAR shows only the password box.
+        yml.insert("displaypassword".into(), json!(param.display));
+        yml.insert("hiddenusername".into(), json!(true));
+    } else {
+        yml.insert("display".into(), json!(param.display));
+    }
     yml.insert("type".into(), json!(param.param_type.number()));
     yml.insert("required".into(), json!(param.required));
     insert_some(
@@ -240,7 +246,7 @@ fn sample_value(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::xsoar::spec::{OutputSpec, OutputType, ParamType};
+    use crate::xsoar::spec::{OutputSpec, OutputType};
 
     const COMMANDS: &[CommandSpec] = &[
         CommandSpec::new("test-module", "Tests."),

@@ -248,9 +248,9 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
                 ("alert_type", "Attack"),
                 ("description", "three countries in an hour"),
                 ("source_ip", "203.0.113.7"),
-                ("user", "alice"),
+                ("affected_user", "alice"),
                 ("hostname", "ws-001.corp.local"),
-                ("url", "https://login.example/"),
+                ("related_url", "https://login.example/"),
             ]),
         )
         .await;

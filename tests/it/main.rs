@@ -9,12 +9,14 @@
 
 mod alert_commands; // the alert commands in-process against the simulator: CRUD, notes, errors, paging
 mod architecture; // the one-way doors between the rooms of src/
+mod bridge; // the Python bridge under python3 with a recording fake demisto, real and fake binaries
 mod cli_run; // `helloworld run`: output, --json document, exit statuses, bad input
 mod client_sim; // the client and test-module against the simulator: token reuse and refresh
 mod client_wiremock; // the vendor client against wiremock: tokens, retries, errors, proxy
 mod fetch_model; // fetch-incidents against random streams, faults and clock steps: exactly once
 mod fetch_reliability; // fetch-incidents item by item of the B14 reliability list
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge
+mod manifest; // integration.yml, the README reference, the Dockerfile and the bridge agree with the code
 mod reputation; // ip, domain and url: goldens, DBotScore, input order, retries, concurrency
 mod scan_commands; // scan start/status/results: built-in polling, GenericPolling, files, the binary
 mod secrets; // no secret reaches output, logs or errors

@@ -115,9 +115,9 @@ pub(super) const CREATE_ALERT: Command = Command {
             ArgSpec::new("alert_type", "The alert type, such as Bug or Attack.").required(),
             ArgSpec::new("description", "What happened."),
             ArgSpec::new("source_ip", "The source IP involved."),
-            ArgSpec::new("user", "The user involved."),
+            ArgSpec::new("affected_user", "The user involved."),
             ArgSpec::new("hostname", "The host involved."),
-            ArgSpec::new("url", "The URL involved."),
+            ArgSpec::new("related_url", "The URL involved."),
         ],
         outputs: ALERT_OUTPUTS,
         ..CommandSpec::new(
@@ -284,9 +284,9 @@ fn create_alert(call: Call<'_>) -> HandlerFuture<'_> {
             alert_type: required_text(&call.args, "alert_type"),
             description: optional_text(&call.args, "description"),
             source_ip: optional_text(&call.args, "source_ip"),
-            user: optional_text(&call.args, "user"),
+            user: optional_text(&call.args, "affected_user"),
             hostname: optional_text(&call.args, "hostname"),
-            url: optional_text(&call.args, "url"),
+            url: optional_text(&call.args, "related_url"),
         };
         let alert = client(&call)?.create_alert(&new).await?;
         alert_results(&format!("HelloWorld Alert {} created", alert.id), &alert)

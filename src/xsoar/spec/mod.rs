@@ -75,6 +75,115 @@ impl CommandSpec {
     }
 }
 
+/// Names XSOAR defines itself; every other command is `<vendor>-<action>-<object>`.
+const BUILT_IN_NAMES: [&str; 9] = [
+    "test-module",
+    "fetch-incidents",
+    "long-running-execution",
+    "ip",
+    "domain",
+    "url",
+    "file",
+    "cve",
+    "email",
+];
+/// Reputation commands, which XSOAR runs by name on extracted indicators.
+const REPUTATION_NAMES: [&str; 6] = ["ip", "domain", "url", "file", "cve", "email"];
+
+/// Everything wrong with a set of declarations, as sentences; empty when they are sound. The
+/// registry's tests and `helloworld manifest` run it, so a broken declaration never reaches
+/// `integration.yml` or XSOAR's validator.
+pub fn declaration_problems(vendor: &str, commands: &[CommandSpec]) -> Vec<String> {
+    let mut problems = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for command in commands {
+        let name = command.name;
+        if !seen.insert(name) {
+            problems.push(format!("two commands are called {name}"));
+        }
+        let vendor_style = name.starts_with(&format!("{vendor}-"))
+            && name.split('-').count() >= 3
+            && is_kebab(name);
+        if !vendor_style && !BUILT_IN_NAMES.contains(&name) {
+            problems.push(format!(
+                "{name} is not {vendor}-<action>-<object> in kebab-case"
+            ));
+        }
+        if command.description.trim().is_empty() {
+            problems.push(format!("{name} has no description"));
+        }
+        if command.args.iter().filter(|arg| arg.default).count() > 1 {
+            problems.push(format!("{name} has more than one default argument"));
+        }
+        let mut arg_names = std::collections::HashSet::new();
+        for arg in command.args {
+            if !arg_names.insert(arg.name) {
+                problems.push(format!("{name} declares the argument {} twice", arg.name));
+            }
+            if !is_snake(arg.name) {
+                problems.push(format!("{name}: argument {} is not snake_case", arg.name));
+            }
+            if arg.description.trim().is_empty() {
+                problems.push(format!("{name}: argument {} has no description", arg.name));
+            }
+            if let Some(default) = arg.default_value
+                && !arg.predefined.is_empty()
+                && !arg.predefined.contains(&default)
+            {
+                problems.push(format!(
+                    "{name}: the default of {} is not one of its predefined values",
+                    arg.name
+                ));
+            }
+        }
+        if REPUTATION_NAMES.contains(&name)
+            && !command
+                .args
+                .iter()
+                .any(|arg| arg.name == name && arg.default && arg.is_array)
+        {
+            problems.push(format!(
+                "{name} needs an argument {name} that is the default argument and a list"
+            ));
+        }
+        if command.polling
+            && !command
+                .args
+                .iter()
+                .any(|arg| arg.name == "hide_polling_output")
+        {
+            problems.push(format!(
+                "{name} polls but has no hidden hide_polling_output argument"
+            ));
+        }
+        for output in command.outputs {
+            if output.description.trim().is_empty() {
+                problems.push(format!(
+                    "{name}: output {} has no description",
+                    output.context_path
+                ));
+            }
+        }
+    }
+    problems
+}
+
+fn is_kebab(name: &str) -> bool {
+    name.split('-').all(|part| {
+        !part.is_empty()
+            && part
+                .chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    })
+}
+
+fn is_snake(name: &str) -> bool {
+    !name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
 /// An argument that does not fit its declaration.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum InvalidArgument {
@@ -291,6 +400,33 @@ mod tests {
             panic!("test args must be an object")
         };
         map
+    }
+
+    #[test]
+    fn a_deliberately_broken_declaration_is_caught() {
+        const WRONG_ARG: &[ArgSpec] = &[ArgSpec::new("value", "v")];
+        let broken = [
+            CommandSpec::new("helloworld-get-alert", "Gets."),
+            CommandSpec::new("helloworld-get-alert", "Gets again."),
+            CommandSpec::new("GetAlert", ""),
+            CommandSpec {
+                args: WRONG_ARG,
+                ..CommandSpec::new("ip", "IPs.")
+            },
+        ];
+        let problems = declaration_problems("helloworld", &broken);
+        for expected in [
+            "two commands are called helloworld-get-alert",
+            "GetAlert is not helloworld-<action>-<object> in kebab-case",
+            "GetAlert has no description",
+            "ip needs an argument ip that is the default argument and a list",
+        ] {
+            assert!(
+                problems.iter().any(|problem| problem == expected),
+                "{expected} not in {problems:?}"
+            );
+        }
+        assert!(declaration_problems("helloworld", &[SPEC]).is_empty());
     }
 
     #[test]

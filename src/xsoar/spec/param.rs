@@ -157,6 +157,9 @@ impl ParamSpec {
                     self.name
                 )
             }),
+            // A credentials param whose user name is hidden holds a secret alone (an API key): XSOAR
+            // hands it over as `{"identifier": "", "password": <secret>}`.
+            ParamType::Credentials => Ok(serde_json::json!({"identifier": "", "password": text})),
             ParamType::MultiSelect => Ok(Value::Array(
                 text.split(',')
                     .map(|item| Value::String(item.trim().to_owned()))

@@ -1,0 +1,600 @@
+//! The Python bridge (`bridge/helloworld_bridge.py`) run by a real `python3` against a fake
+//! `demisto` (`tests/bridge/demistomock.py`) that records every call: the real binary for a
+//! command, a fetch, the token cache and polling (against the simulator), and small fake
+//! binaries for what the real one should never do: crash, print garbage, stay silent, speak
+//! another protocol version, or hold a long-running session of many requests.
+//!
+//! Silence is tested without waiting long: the handshake timeout is shortened through
+//! `HELLOWORLD_BRIDGE_HELLO_TIMEOUT`, and the wait for `done` is bounded by the calling
+//! context's `TimeoutDuration`, which a test sets to one second.
+
+use std::collections::BTreeSet;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use helloworld::sim::SimConfig;
+use serde_json::{Value, json};
+
+use crate::support::Sim;
+
+/// The real binary Cargo built for these tests.
+const BINARY: &str = env!("CARGO_BIN_EXE_helloworld");
+
+/// A fresh directory under the system temp dir, removed when dropped.
+struct Workdir(PathBuf);
+
+impl Workdir {
+    fn new() -> Self {
+        static NEXT: AtomicUsize = AtomicUsize::new(0);
+        let n = NEXT.fetch_add(1, Ordering::SeqCst);
+        let path =
+            std::env::temp_dir().join(format!("helloworld-bridge-{}-{n}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Self(path)
+    }
+
+    /// Writes an executable script: a fake `helloworld` binary.
+    fn fake_binary(&self, name: &str, script: &str) -> PathBuf {
+        let path = self.0.join(name);
+        std::fs::write(&path, script).unwrap();
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        path
+    }
+}
+
+impl Drop for Workdir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// One run of the bridge: how python exited, what it printed on stderr, and the fake
+/// `demisto`'s record of every call.
+struct BridgeRun {
+    status: Option<i32>,
+    stderr: String,
+    record: Value,
+}
+
+impl BridgeRun {
+    /// The `Contents` of the one entry of the one `demisto.results` call: the bridge's error.
+    fn only_error(&self) -> &str {
+        let results = self.record["results"].as_array().unwrap();
+        assert_eq!(results.len(), 1, "one results call: {results:?}");
+        let entry = &results[0];
+        assert_eq!(entry["Type"], 4, "an error entry: {entry}");
+        assert_eq!(entry["ContentsFormat"], "text");
+        assert_eq!(entry["EntryContext"], Value::Null);
+        entry["Contents"].as_str().unwrap()
+    }
+
+    /// The arguments of every call to `name` that the fake `demisto` keeps a list of.
+    fn calls(&self, name: &str) -> &Vec<Value> {
+        self.record[name].as_array().unwrap()
+    }
+}
+
+/// The fake `demisto` state for `command`, with XSOAR's calling context.
+fn state(command: &str, args: Value, params: Value) -> Value {
+    let mut state = json!({
+        "command": command,
+        "callingContext": {"context": {
+            "IntegrationBrand": "HelloWorld", "IntegrationInstance": "HelloWorld_instance_1",
+            "Inv": {"id": "42"}, "IsDebug": false, "ParentEntry": null
+        }},
+    });
+    state["args"] = args;
+    state["params"] = params;
+    state
+}
+
+/// `python3`, which the bridge needs; its absence fails the test, never skips it.
+fn python3() -> Command {
+    let found = Command::new("python3").arg("--version").output();
+    assert!(
+        found.is_ok_and(|output| output.status.success()),
+        "python3 is not on PATH: the bridge tests run bridge/helloworld_bridge.py with it \
+         (.ci/run installs it)"
+    );
+    Command::new("python3")
+}
+
+/// Runs the bridge in a fresh directory with `state`, `binary` and extra `env`.
+fn run_bridge(state: &Value, binary: &Path, env: &[(&str, &str)]) -> BridgeRun {
+    let dir = Workdir::new();
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let (state_path, record_path) = (dir.0.join("state.json"), dir.0.join("record.json"));
+    std::fs::write(&state_path, state.to_string()).unwrap();
+    let mut command = python3();
+    for (name, _) in std::env::vars() {
+        if name.starts_with("HELLOWORLD_") {
+            command.env_remove(name);
+        }
+    }
+    let output = command
+        .arg(manifest.join("bridge/helloworld_bridge.py"))
+        .current_dir(&dir.0)
+        .env("PYTHONPATH", manifest.join("tests/bridge"))
+        .env("PYTHONDONTWRITEBYTECODE", "1")
+        .env("HELLOWORLD_BINARY", binary)
+        .env("FAKE_DEMISTO_STATE", &state_path)
+        .env("FAKE_DEMISTO_RECORD", &record_path)
+        .envs(env.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let record = std::fs::read_to_string(&record_path)
+        .unwrap_or_else(|error| panic!("no record ({error}); python said:\n{stderr}"));
+    BridgeRun {
+        status: output.status.code(),
+        stderr,
+        record: serde_json::from_str(&record).unwrap(),
+    }
+}
+
+/// Runs the bridge with the real binary.
+fn run_real(state: &Value) -> BridgeRun {
+    run_bridge(state, Path::new(BINARY), &[])
+}
+
+/// Runs blocking bridge runs off the runtime that serves the simulator.
+async fn blocking<T: Send + 'static>(work: impl FnOnce() -> T + Send + 'static) -> T {
+    tokio::task::spawn_blocking(work).await.unwrap()
+}
+
+/// A simulator with a small backlog, and the params that point an instance at it.
+async fn sim_and_params() -> (Sim, Value) {
+    let sim = Sim::start(SimConfig {
+        alerts: 20,
+        ..SimConfig::new(23)
+    })
+    .await;
+    let params = json!({"url": sim.running.url, "api_key": sim.running.api_key, "max_fetch": "5"});
+    (sim, params)
+}
+
+// ---------------------------------------------------------------------------------------------
+// The real binary through the bridge.
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn say_hello_reaches_demisto_results_as_the_exact_entry() {
+    let run = run_real(&state(
+        "helloworld-say-hello",
+        json!({"name": "Dbot"}),
+        json!({}),
+    ));
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    assert_eq!(
+        run.record["results"],
+        json!([[{
+            "Type": 1, "ContentsFormat": "text", "Contents": "Hello Dbot", "HumanReadable": "## Hello Dbot",
+            "EntryContext": {"hello": "Hello Dbot"}, "IndicatorTimeline": [], "IgnoreAutoExtract": false,
+            "Note": false, "Relationships": []
+        }]])
+    );
+    assert_eq!(
+        run.calls("logs")[0],
+        json!({"level": "debug", "message": "Command being called is helloworld-say-hello"})
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn fetch_sends_incidents_and_sets_last_run_then_the_next_run_continues() {
+    let (_sim, params) = sim_and_params().await;
+    let (first, second) = blocking(move || {
+        let first = run_real(&state("fetch-incidents", json!({}), params.clone()));
+        let mut next = state("fetch-incidents", json!({}), params);
+        next["lastRun"] = first.calls("setLastRun")[0].clone();
+        next["integrationContext"] = first.record["final"]["integrationContext"].clone();
+        next["integrationContextVersion"] = first.record["final"]["version"].clone();
+        (first, run_real(&next))
+    })
+    .await;
+
+    let mut fetched = Vec::new();
+    for run in [&first, &second] {
+        assert_eq!(run.status, Some(0), "{}", run.stderr);
+        assert!(run.calls("results").is_empty(), "{}", run.record);
+        let batches = run.calls("incidents");
+        assert_eq!(batches.len(), 1, "one demisto.incidents call");
+        let incidents = batches[0].as_array().unwrap();
+        assert_eq!(incidents.len(), 5);
+        for incident in incidents {
+            let keys: BTreeSet<&str> = incident
+                .as_object()
+                .unwrap()
+                .keys()
+                .map(String::as_str)
+                .collect();
+            let expected = [
+                "name",
+                "occurred",
+                "rawJSON",
+                "severity",
+                "dbotMirrorId",
+                "details",
+            ];
+            assert_eq!(keys, BTreeSet::from(expected));
+            fetched.push(incident["dbotMirrorId"].as_str().unwrap().to_owned());
+        }
+        let last_runs = run.calls("setLastRun");
+        assert_eq!(last_runs.len(), 1);
+        assert_eq!(last_runs[0]["version"], 1);
+    }
+    let distinct: BTreeSet<&String> = fetched.iter().collect();
+    assert_eq!(distinct.len(), 10, "the second run continued: {fetched:?}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_is_cached_in_the_integration_context_and_reused_by_the_next_run() {
+    let (_sim, params) = sim_and_params().await;
+    let (first, second) = blocking(move || {
+        let first = run_real(&state("ip", json!({"ip": "8.8.8.8"}), params.clone()));
+        let mut next = state("ip", json!({"ip": "8.8.8.8"}), params);
+        next["integrationContext"] = first.record["final"]["integrationContext"].clone();
+        next["integrationContextVersion"] = first.record["final"]["version"].clone();
+        (first, run_real(&next))
+    })
+    .await;
+
+    for run in [&first, &second] {
+        assert_eq!(run.status, Some(0), "{}", run.stderr);
+        assert_eq!(run.calls("results")[0][0]["Type"], 1, "{}", run.record);
+    }
+    let writes = first.calls("setIntegrationContextVersioned");
+    assert_eq!(writes.len(), 1, "{writes:?}");
+    assert_eq!(writes[0]["accepted"], true);
+    assert_eq!(writes[0]["sync"], true);
+    assert!(writes[0]["context"]["access_token"].is_string());
+    assert!(writes[0]["context"]["valid_until"].is_string());
+    assert!(
+        second.calls("setIntegrationContextVersioned").is_empty(),
+        "the cached token was reused: {}",
+        second.record
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_version_conflict_reaches_the_binary_which_reads_again_and_retries() {
+    let (_sim, params) = sim_and_params().await;
+    let mut conflicted = state("ip", json!({"ip": "8.8.8.8"}), params.clone());
+    conflicted["behaviours"] = json!({"contextConflicts": 1});
+    let mut unversioned = state("ip", json!({"ip": "8.8.8.8"}), params);
+    unversioned["behaviours"] = json!({"unversionedContext": true});
+    let (conflicted, unversioned) =
+        blocking(move || (run_real(&conflicted), run_real(&unversioned))).await;
+
+    assert_eq!(conflicted.status, Some(0), "{}", conflicted.stderr);
+    let writes = conflicted.calls("setIntegrationContextVersioned");
+    let accepted: Vec<&Value> = writes.iter().map(|write| &write["accepted"]).collect();
+    assert_eq!(accepted, [false, true], "{writes:?}");
+    assert_eq!(conflicted.calls("results")[0][0]["Type"], 1);
+
+    // A server without the versioned calls: the bridge reads the plain context, version -1.
+    assert_eq!(unversioned.status, Some(0), "{}", unversioned.stderr);
+    let writes = unversioned.calls("setIntegrationContext");
+    assert_eq!(writes.len(), 1, "{}", unversioned.record);
+    assert!(writes[0]["access_token"].is_string());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn scan_start_with_polling_returns_a_scheduled_entry() {
+    let (_sim, params) = sim_and_params().await;
+    let args = json!({"hostname": "h", "polling": "true"});
+    let run = blocking(move || run_real(&state("helloworld-scan-start", args, params))).await;
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    let entry = &run.calls("results")[0][0];
+    assert_eq!(entry["PollingCommand"], "helloworld-scan-start", "{entry}");
+    assert!(entry["NextRun"].is_string(), "{entry}");
+    assert!(entry["Timeout"].is_string(), "{entry}");
+    assert!(entry["PollingArgs"]["scan_id"].is_string(), "{entry}");
+}
+
+#[test]
+fn a_failed_server_run_command_raises_and_writes_no_entry() {
+    let run = run_real(&state("fetch-incidents", json!({}), json!({})));
+    assert_ne!(run.status, Some(0));
+    assert!(
+        run.stderr
+            .contains("Exception: Failed to execute fetch-incidents command."),
+        "{}",
+        run.stderr
+    );
+    assert!(run.calls("results").is_empty(), "{}", run.record);
+    assert!(run.calls("incidents").is_empty(), "{}", run.record);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fake binaries: what the real one should never do, and a long-running session.
+// ---------------------------------------------------------------------------------------------
+
+const HELLO: &str = r#"{"type":"hello","protocol":1,"binary":"fake"}"#;
+
+/// A shell script that says hello, writes to stderr and exits 3 without `done`.
+fn crashing(dir: &Workdir) -> PathBuf {
+    let script = format!(
+        "#!/bin/sh\necho '{HELLO}'\necho 'starting' >&2\necho 'boom with secret SECRETKEY123' >&2\nexit 3\n"
+    );
+    dir.fake_binary("crashing", &script)
+}
+
+#[test]
+fn a_crash_is_one_error_entry_with_the_exit_status_and_the_masked_stderr_tail() {
+    let dir = Workdir::new();
+    let binary = crashing(&dir);
+    let params = json!({"url": "http://x", "api_key": "SECRETKEY123"});
+    let run = run_bridge(
+        &state("helloworld-say-hello", json!({"name": "x"}), params),
+        &binary,
+        &[],
+    );
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    let error = run.only_error();
+    assert!(error.contains("before sending `done`"), "{error}");
+    assert!(error.contains("exit status 3"), "{error}");
+    assert!(
+        error.ends_with("starting\nboom with secret <XX_REPLACED>"),
+        "{error}"
+    );
+    assert!(!error.contains("SECRETKEY123"), "{error}");
+}
+
+#[test]
+fn a_crash_of_a_server_run_command_raises_with_the_same_message() {
+    let dir = Workdir::new();
+    let binary = crashing(&dir);
+    let credentials = json!({"identifier": "me", "password": "SECRETKEY123"});
+    let run = run_bridge(
+        &state(
+            "fetch-incidents",
+            json!({}),
+            json!({"credentials": credentials}),
+        ),
+        &binary,
+        &[],
+    );
+    assert_ne!(run.status, Some(0));
+    assert!(run.calls("results").is_empty(), "{}", run.record);
+    assert!(run.stderr.contains("exit status 3"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("boom with secret <XX_REPLACED>"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stderr.contains("SECRETKEY123"), "{}", run.stderr);
+}
+
+#[test]
+fn garbage_instead_of_hello_is_a_clear_error() {
+    let dir = Workdir::new();
+    let binary = dir.fake_binary("garbage", "#!/bin/sh\necho 'Segmentation fault'\n");
+    let run = run_bridge(
+        &state("helloworld-say-hello", json!({}), json!({})),
+        &binary,
+        &[],
+    );
+    let error = run.only_error();
+    assert!(
+        error.contains("printed a line that is not a JSON object: 'Segmentation fault'"),
+        "{error}"
+    );
+}
+
+#[test]
+fn a_missing_binary_is_a_clear_error() {
+    let run = run_bridge(
+        &state("helloworld-say-hello", json!({}), json!({})),
+        Path::new("/nonexistent/helloworld"),
+        &[],
+    );
+    let error = run.only_error();
+    assert!(
+        error.starts_with("Cannot start the helloworld binary at /nonexistent/helloworld"),
+        "{error}"
+    );
+    assert!(error.contains("HELLOWORLD_BINARY"), "{error}");
+}
+
+#[test]
+fn silence_before_hello_ends_at_the_handshake_timeout() {
+    let dir = Workdir::new();
+    let binary = dir.fake_binary("silent", "#!/bin/sh\nexec sleep 600\n");
+    let run = run_bridge(
+        &state("helloworld-say-hello", json!({}), json!({})),
+        &binary,
+        &[("HELLOWORLD_BRIDGE_HELLO_TIMEOUT", "1")],
+    );
+    let error = run.only_error();
+    assert!(error.contains("did not send `hello` within"), "{error}");
+    assert!(error.contains("The bridge stopped it"), "{error}");
+}
+
+#[test]
+fn hello_then_exit_without_done_is_an_error() {
+    let dir = Workdir::new();
+    let binary = dir.fake_binary("quitter", &format!("#!/bin/sh\necho '{HELLO}'\n"));
+    let run = run_bridge(
+        &state("helloworld-say-hello", json!({}), json!({})),
+        &binary,
+        &[],
+    );
+    let error = run.only_error();
+    assert!(
+        error.contains("closed its output before sending `done`. It ended with exit status 0."),
+        "{error}"
+    );
+    assert!(error.ends_with("Its stderr was empty."), "{error}");
+}
+
+#[test]
+fn hello_then_silence_ends_before_the_xsoar_timeout() {
+    let dir = Workdir::new();
+    let script = format!("#!/bin/sh\necho '{HELLO}'\necho 'waiting forever' >&2\nexec sleep 600\n");
+    let binary = dir.fake_binary("stuck", &script);
+    let mut stuck = state("helloworld-say-hello", json!({}), json!({}));
+    stuck["callingContext"]["context"]["TimeoutDuration"] = json!(1_000_000_000_u64);
+    let run = run_bridge(&stuck, &binary, &[]);
+    let error = run.only_error();
+    assert!(error.contains("did not send `done` within"), "{error}");
+    assert!(error.contains("The bridge stopped it"), "{error}");
+    assert!(error.ends_with("waiting forever"), "{error}");
+}
+
+#[test]
+fn a_chatty_stderr_cannot_block_the_binary_and_its_tail_goes_to_debug() {
+    let dir = Workdir::new();
+    // A megabyte of stderr before hello: far more than a pipe holds, so it must be drained.
+    let script = format!(
+        "#!/bin/sh\nseq 1 100000 | sed 's/^/noise /' >&2\necho '{HELLO}'\nread start\n\
+         echo '{{\"type\":\"done\",\"status\":\"ok\"}}'\n"
+    );
+    let binary = dir.fake_binary("chatty", &script);
+    let run = run_bridge(
+        &state("helloworld-say-hello", json!({}), json!({})),
+        &binary,
+        &[],
+    );
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    assert!(run.calls("results").is_empty(), "{}", run.record);
+    let logs = run.calls("logs");
+    let last = logs.last().unwrap()["message"].as_str().unwrap();
+    assert!(
+        last.starts_with("helloworld stderr:\nnoise 99981\n"),
+        "{last}"
+    );
+    assert!(last.ends_with("\nnoise 100000"), "{last}");
+}
+
+#[test]
+fn a_binary_of_another_protocol_version_is_refused_naming_both_versions() {
+    let dir = Workdir::new();
+    let script = "#!/bin/sh\necho '{\"type\":\"hello\",\"protocol\":2,\"binary\":\"helloworld 9.0.0\"}'\nread line\n";
+    let binary = dir.fake_binary("future", script);
+    let run = run_bridge(
+        &state("helloworld-say-hello", json!({}), json!({})),
+        &binary,
+        &[],
+    );
+    let error = run.only_error();
+    assert!(
+        error.contains(
+            "version mismatch: the binary (helloworld 9.0.0) speaks host protocol 2, \
+             this bridge speaks host protocol 1"
+        ),
+        "{error}"
+    );
+}
+
+/// A fake binary holding a long-running session: 50 `createIncidents` requests with health
+/// updates between them, an `addEntry`, a request and a message of unknown types, then every
+/// reply it got as a `results` entry, and `done`. It exits 1 on a reply for the wrong request.
+const LONG_RUNNING: &str = r#"#!/usr/bin/env python3
+import json, sys
+
+def send(message):
+    print(json.dumps(message), flush=True)
+
+def request(seq, message):
+    send(dict(message, seq=seq))
+    reply = json.loads(sys.stdin.readline())
+    if reply.get("seq") != seq:
+        sys.exit(f"expected the reply to {seq}, got {reply}")
+    return reply
+
+send({"type": "hello", "protocol": 1, "binary": "fake"})
+start = json.loads(sys.stdin.readline())
+replies = []
+for n in range(1, 51):
+    incident = {"name": f"alert {n}", "rawJSON": "{}"}
+    replies.append(request(n, {"type": "createIncidents", "incidents": [incident], "last_run": {"n": n}}))
+    if n % 10 == 0:
+        send({"type": "updateModuleHealth", "message": f"{n} alerts", "is_error": False})
+entry = {"Type": 1, "ContentsFormat": "text", "Contents": "note"}
+replies.append(request(51, {"type": "addEntry", "investigation_id": "7", "entry": entry}))
+replies.append(request(52, {"type": "teleport"}))
+send({"type": "sparkle"})
+send({"type": "results", "entries": [{"Type": 1, "ContentsFormat": "json", "Contents": {"start": start, "replies": replies}}]})
+send({"type": "done", "status": "ok"})
+"#;
+
+#[test]
+fn a_long_running_session_serves_every_request_in_order() {
+    let dir = Workdir::new();
+    let binary = dir.fake_binary("long-running", LONG_RUNNING);
+    let params = json!({"longRunning": true, "longRunningPort": "8000"});
+    let run = run_bridge(
+        &state("long-running-execution", json!({}), params.clone()),
+        &binary,
+        &[],
+    );
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+
+    let created = run.calls("createIncidents");
+    assert_eq!(created.len(), 50);
+    for (n, call) in (1..).zip(created) {
+        assert_eq!(call["incidents"][0]["name"], format!("alert {n}"));
+        assert_eq!(call["lastRun"], json!({"n": n}));
+    }
+    let health = run.calls("updateModuleHealth");
+    assert_eq!(health.len(), 5);
+    assert_eq!(
+        health[4],
+        json!({"message": "50 alerts", "is_error": false})
+    );
+    assert_eq!(
+        run.calls("addEntry"),
+        &vec![
+            json!({"id": "7", "entry": {"Type": 1, "ContentsFormat": "text", "Contents": "note"}})
+        ]
+    );
+    assert!(
+        run.calls("logs")
+            .iter()
+            .any(|log| log["message"].as_str().unwrap().contains("'sparkle'")),
+        "{}",
+        run.record
+    );
+
+    let seen = &run.calls("results")[0][0]["Contents"];
+    assert_eq!(seen["start"]["type"], "start");
+    assert_eq!(seen["start"]["protocol"], 1);
+    assert_eq!(seen["start"]["command"], "long-running-execution");
+    assert_eq!(seen["start"]["params"], params);
+    assert_eq!(seen["start"]["context"]["Inv"]["id"], "42");
+    let replies = seen["replies"].as_array().unwrap();
+    assert_eq!(replies.len(), 52);
+    for (n, reply) in (1..=50).zip(replies) {
+        let name = format!("alert {n}");
+        assert_eq!(
+            reply,
+            &json!({"seq": n, "result": [{"id": n.to_string(), "name": name}]})
+        );
+    }
+    assert_eq!(replies[50], json!({"seq": 51, "result": null}));
+    assert_eq!(replies[51]["seq"], 52);
+    assert!(
+        replies[51]["error"]
+            .as_str()
+            .unwrap()
+            .starts_with("unknown request type 'teleport'"),
+        "{}",
+        replies[51]
+    );
+}
+
+#[test]
+fn an_exception_from_demisto_is_an_error_reply_with_its_text() {
+    let dir = Workdir::new();
+    let binary = dir.fake_binary("long-running", LONG_RUNNING);
+    let mut failing = state("long-running-execution", json!({}), json!({}));
+    failing["behaviours"] = json!({"failCreateIncidents": "quota exceeded"});
+    let run = run_bridge(&failing, &binary, &[]);
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    let replies = &run.calls("results")[0][0]["Contents"]["replies"];
+    assert_eq!(replies[0], json!({"seq": 1, "error": "quota exceeded"}));
+    assert_eq!(replies[49], json!({"seq": 50, "error": "quota exceeded"}));
+}
