@@ -54,6 +54,7 @@ pub const IDENTITY: Identity = Identity {
     display: "HelloWorld (Rust)",
     category: "Utilities",
     description: "HelloWorld alerts as incidents, exactly once; IP, domain and URL reputation; alert management and host scans. A native binary behind a small Python bridge.",
+    detailed_description: include_str!("../../helloworld_description.md"),
     // Marketplace images live under demisto/; docker/Dockerfile builds this tag.
     docker_image: concat!("demisto/helloworld-rust:", env!("CARGO_PKG_VERSION")),
     from_version: "6.10.0",

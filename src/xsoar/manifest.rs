@@ -22,6 +22,8 @@ pub struct Identity {
     pub category: &'static str,
     /// One paragraph.
     pub description: &'static str,
+    /// The in-product help for configuring an instance (markdown).
+    pub detailed_description: &'static str,
     /// The Docker image, pinned to a tag.
     pub docker_image: &'static str,
     /// The oldest XSOAR version it runs on.
@@ -42,6 +44,7 @@ pub fn integration_yml(
         "display": identity.display,
         "category": identity.category,
         "description": identity.description,
+        "detaileddescription": identity.detailed_description,
         "sectionOrder": [Section::Connect.as_str(), Section::Collect.as_str()],
         "configuration": params.iter().map(param_yml).collect::<Vec<_>>(),
         "script": {
@@ -275,6 +278,7 @@ mod tests {
             id: "X",
             display: "X",
             category: "Utilities",
+            detailed_description: "help",
             description: "d",
             docker_image: "img:1",
             from_version: "6.10.0",
