@@ -878,3 +878,15 @@ async fn the_binary_prints_verdicts_on_stdout_and_skipped_values_on_stderr_and_e
         )
     );
 }
+
+#[tokio::test]
+async fn a_rejected_api_key_is_one_error_for_the_whole_call_not_one_per_value() {
+    let sim = sim().await;
+    let mut settings = params(&sim.running.url, &[]);
+    settings["api_key"] = json!("not-the-key");
+    let entries = run("ip", json!({"ip": "8.8.8.8,1.1.1.1,9.9.9.9"}), settings).await;
+    assert_eq!(entries.len(), 1, "{entries:?}");
+    let text = error_text(&entries[0]);
+    assert!(text.starts_with("Failed to execute ip command."), "{text}");
+    assert!(text.contains("authentication failed"), "{text}");
+}

@@ -541,11 +541,21 @@ async fn lookup_one(
             )
             .into_entry()?)
         }
+        // A problem of the instance (key, URL, network, rate limit) would repeat for every value:
+        // one command error says it once.
+        Err(error) if is_instance_problem(&error) => Err(error.into()),
         Err(error) => Ok(Entry::error(&format!(
             "{} \"{value}\" could not be looked up: {error}",
             kind.label()
         ))),
     }
+}
+
+fn is_instance_problem(error: &ClientError) -> bool {
+    !matches!(
+        error,
+        ClientError::NotFound { .. } | ClientError::Vendor { .. } | ClientError::InvalidJson { .. }
+    )
 }
 
 fn verdict_entry(
