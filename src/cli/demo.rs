@@ -1,8 +1,10 @@
 //! `helloworld demo`: the whole integration on loopback in one command. It starts the simulator
 //! in-process on a free port and runs the integration's commands against it, printing what a SOC
-//! analyst would see in the war room. Each command that lands adds a step to [`TOUR`].
+//! analyst would see in the war room, with a temporary state database. Each command that lands
+//! adds a step to [`TOUR`].
 
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use serde_json::{Map, Value, json};
 
@@ -11,6 +13,7 @@ use super::run::runtime;
 use super::run::{Polling, follow};
 use crate::host::cli::println_stdout;
 use crate::host::cli::{CliHost, Display};
+use crate::host::store::StateStore;
 use crate::host::{CallingContext, RunStatus};
 use crate::sim::{self, SimConfig};
 
@@ -90,12 +93,27 @@ pub(super) fn run() -> Result<ExitCode, UsageError> {
         params.insert("url".into(), json!(running.url));
         params.insert("api_key".into(), json!(running.api_key));
         params.insert("max_fetch".into(), json!("5"));
+        // A fresh state database per demo, so running it twice starts fresh; steps share it as
+        // an instance's runs do.
+        let state_path = std::env::temp_dir().join(format!(
+            "helloworld-demo-{}.sqlite",
+            uuid::Uuid::new_v4().simple()
+        ));
+        let store = Arc::new(
+            StateStore::open(&state_path).map_err(|error| UsageError::new(error.to_string()))?,
+        );
         let mut failed = false;
-        let mut last_run = None;
+        let mut fetched = false;
         for (command, args) in TOUR {
-            let (ok, next_last_run) = step(command, args, &params, last_run.take()).await;
-            failed |= !ok;
-            last_run = next_last_run;
+            failed |= !step(command, args, &params, &store, fetched).await;
+            fetched |= *command == "fetch-incidents";
+        }
+        drop(store);
+        for suffix in ["", "-wal", "-shm"] {
+            let mut file = state_path.clone().into_os_string();
+            file.push(suffix);
+            // Best effort: a leftover file in the temp folder harms nothing.
+            let _ = std::fs::remove_file(file);
         }
         running
             .stop()
@@ -109,22 +127,23 @@ pub(super) fn run() -> Result<ExitCode, UsageError> {
     })
 }
 
-/// Runs one step from `last_run`; returns whether it succeeded and the last_run it left.
+/// Runs one step with the demo's state; returns whether it succeeded.
 async fn step(
     command: &str,
     args: &[(&str, &str)],
     params: &Map<String, Value>,
-    last_run: Option<Value>,
-) -> (bool, Option<Value>) {
+    store: &Arc<StateStore>,
+    fetched_before: bool,
+) -> bool {
     let typed: Vec<String> = args
         .iter()
         .map(|(name, value)| format!("{name}=\"{value}\""))
         .collect();
-    match (command, &last_run) {
-        ("fetch-incidents", None) => {
+    match (command, fetched_before) {
+        ("fetch-incidents", false) => {
             println_stdout("$ (XSOAR's scheduler) fetch-incidents, max_fetch=5")
         }
-        ("fetch-incidents", Some(_)) => {
+        ("fetch-incidents", true) => {
             println_stdout(
                 "$ (XSOAR's scheduler) fetch-incidents again: it continues from the last run, so no alert comes twice",
             );
@@ -140,10 +159,15 @@ async fn step(
         verbose: false,
         files_dir: std::env::temp_dir(),
     };
-    let mut host = CliHost::new(CallingContext::new(command, args, params.clone()), display);
-    if let Some(last_run) = last_run.clone() {
-        host = host.with_last_run(last_run);
-    }
+    let host = match CliHost::new(CallingContext::new(command, args, params.clone()), display)
+        .with_store(store.clone())
+    {
+        Ok(host) => host,
+        Err(error) => {
+            eprintln!("cannot read the demo's state database: {error}");
+            return false;
+        }
+    };
     // Polled steps are followed as XSOAR would, but every second instead of every 30.
     let polling = Polling {
         follow: true,
@@ -151,7 +175,5 @@ async fn step(
     };
     let (status, recording) = follow(host, params.clone(), polling).await;
     println_stdout("");
-    let ok =
-        status == RunStatus::Ok && !recording.entries.iter().any(crate::xsoar::Entry::is_error);
-    (ok, recording.last_run.or(last_run))
+    status == RunStatus::Ok && !recording.entries.iter().any(crate::xsoar::Entry::is_error)
 }

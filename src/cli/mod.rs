@@ -3,10 +3,14 @@
 //! `helloworld commands` lists what can be run. Flags are declared once with clap; their doc
 //! comments are the `--help` text.
 
+mod config;
 mod demo;
+mod fetch;
+mod instance;
 mod params;
 mod run;
 mod sim;
+mod state;
 mod usage;
 
 use std::io::BufReader;
@@ -39,6 +43,9 @@ const EXAMPLES: &str = "Examples:
   helloworld run helloworld-say-hello name=Dbot
   helloworld run helloworld-say-hello name=Dbot --json
   HELLOWORLD_API_KEY=... helloworld run ip ip=8.8.8.8 --param url=https://api.example
+  helloworld config check --config instance.toml
+  helloworld fetch --config instance.toml --every 1m
+  helloworld incidents --config instance.toml --since \"1 hour\"
   helloworld sim --port 0 --alerts 100000 --seed 7
   helloworld commands";
 
@@ -48,7 +55,9 @@ enum Mode {
     ///
     /// Params (the instance settings) come from, highest first: --param NAME=VALUE, the
     /// environment variable HELLOWORLD_<NAME> (HELLOWORLD_URL, HELLOWORLD_API_KEY, ...), the
-    /// [params] table of --config FILE, then the declared defaults.
+    /// [instance] section of --config FILE, then the declared defaults. last_run and the
+    /// integration context are kept in the instance's state database (--state), so two
+    /// fetch-incidents runs continue from each other.
     ///
     /// Exit status: 0 on success, 1 when the command produced an error entry, 2 when the
     /// invocation itself is wrong (unknown command, malformed NAME=VALUE, unknown param).
@@ -62,6 +71,21 @@ enum Mode {
     ///
     /// The first line on stdout is one JSON object: {"url": ..., "api_key": ...}.
     Sim(sim::SimArgs),
+    /// Fetch incidents on a schedule, as XSOAR's fetch interval does, into the state database.
+    ///
+    /// One line per run: incidents created, the cursor, elapsed time. --every 0s runs back to
+    /// back to drain a backlog and stops at the first empty run. Ctrl-C finishes the current run;
+    /// a second Ctrl-C aborts it without committing.
+    Fetch(fetch::FetchArgs),
+    /// List the incidents fetched into the state database.
+    Incidents(state::IncidentsArgs),
+    /// Show the instance's integration context (secrets masked), or set keys in it.
+    Context(state::ContextArgs),
+    /// Check an instance's configuration.
+    Config {
+        #[command(subcommand)]
+        action: config::ConfigAction,
+    },
     /// Tour the integration on loopback: start the simulator and run the commands against it.
     Demo,
     /// Print integration.yml (or, with --readme, the README's command reference), generated from
@@ -81,12 +105,8 @@ struct RunArgs {
     /// Command arguments, each as NAME=VALUE (for example name=Dbot).
     #[arg(value_name = "NAME=VALUE")]
     args: Vec<String>,
-    /// An instance param as NAME=VALUE; overrides HELLOWORLD_<NAME> and --config. Repeatable.
-    #[arg(short, long = "param", value_name = "NAME=VALUE")]
-    params: Vec<String>,
-    /// A TOML file whose [params] table holds instance params.
-    #[arg(long, value_name = "FILE")]
-    config: Option<PathBuf>,
+    #[command(flatten)]
+    instance: instance::InstanceArgs,
     /// Print one JSON document (results, incidents, last_run, integration context, logs)
     /// instead of the readable output.
     #[arg(long)]
@@ -117,6 +137,10 @@ pub fn main() -> ExitCode {
         Mode::Run(args) => run::run(&args),
         Mode::Xsoar => serve_xsoar(),
         Mode::Sim(args) => sim::serve(&args),
+        Mode::Fetch(args) => fetch::run(&args),
+        Mode::Incidents(args) => state::incidents(&args),
+        Mode::Context(args) => state::context(&args),
+        Mode::Config { action } => config::run(&action),
         Mode::Demo => demo::run(),
         Mode::Manifest { readme } => {
             let problems =

@@ -1,7 +1,12 @@
-//! Where `helloworld run` finds the instance params and the command arguments, and how typed
-//! text becomes the JSON values XSOAR would send. Precedence, highest first: `--param`, the
-//! `HELLOWORLD_<NAME>` environment variables, the `[params]` table of `--config`, the declared
-//! defaults (applied later, by the dispatcher, for every host alike).
+//! Where the CLI finds the instance (its name and params) and the command arguments, and how
+//! typed text becomes the JSON values XSOAR would send. Precedence, highest first: `--param`,
+//! the `HELLOWORLD_<NAME>` environment variables, the `--config` file, the declared defaults
+//! (applied later, by the dispatcher, for every host alike).
+//!
+//! The config file has an `[instance]` section: `name`, a `params` table, and
+//! `api_key_file` (a file holding the API key). Secrets never go in the file itself: the API key
+//! comes from `HELLOWORLD_API_KEY` or from `api_key_file`. The older top-level `[params]` table
+//! is still read.
 
 use std::path::Path;
 
@@ -14,16 +19,26 @@ use crate::xsoar::spec::{CommandSpec, ParamSpec};
 /// The prefix of the environment variables that hold params.
 pub(crate) const ENV_PREFIX: &str = "HELLOWORLD_";
 
-/// The params for a run, from the three sources in order of precedence.
-pub(crate) fn resolve_params(
+/// The instance a run belongs to.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Instance {
+    /// `[instance] name`, when the config file gives one.
+    pub(crate) name: Option<String>,
+    /// The params from every source.
+    pub(crate) params: Map<String, Value>,
+}
+
+/// The instance's name and params, from the three sources in order of precedence.
+pub(crate) fn resolve_instance(
     flags: &[String],
     config: Option<&Path>,
     env: impl Fn(&str) -> Option<String>,
-) -> Result<Map<String, Value>, UsageError> {
-    let mut params = match config {
-        Some(path) => params_from_config(path)?,
-        None => Map::new(),
+) -> Result<Instance, UsageError> {
+    let mut instance = match config {
+        Some(path) => instance_from_config(path)?,
+        None => Instance::default(),
     };
+    let params = &mut instance.params;
     for param in PARAMS {
         if let Some(text) = env(&env_var_name(param.name)) {
             let value = param.value_from_text(&text).map_err(|problem| {
@@ -40,7 +55,7 @@ pub(crate) fn resolve_params(
             .map_err(|problem| UsageError::new(format!("--param {problem}")))?;
         params.insert(name.to_owned(), value);
     }
-    Ok(params)
+    Ok(instance)
 }
 
 /// `HELLOWORLD_API_KEY` for `api_key`.
@@ -106,7 +121,7 @@ fn known_param(name: &str, source: &str) -> Result<&'static ParamSpec, UsageErro
     })
 }
 
-fn params_from_config(path: &Path) -> Result<Map<String, Value>, UsageError> {
+fn instance_from_config(path: &Path) -> Result<Instance, UsageError> {
     let text = std::fs::read_to_string(path).map_err(|error| {
         UsageError::new(format!(
             "cannot read the config file {}: {error}",
@@ -119,27 +134,96 @@ fn params_from_config(path: &Path) -> Result<Map<String, Value>, UsageError> {
             path.display()
         ))
     })?;
-    let mut params = Map::new();
+    let mut instance = Instance::default();
     for (key, value) in document {
         let toml::Value::Table(table) = value else {
             return Err(UsageError::new(format!(
-                "the config file {} has `{key}` at the top level; put params in a [params] table",
+                "the config file {} has `{key}` at the top level; put the instance in an [instance] section",
                 path.display()
             )));
         };
-        if key != "params" {
-            return Err(UsageError::new(format!(
-                "the config file {} has a [{key}] table; only [params] is read",
-                path.display()
-            )));
-        }
-        for (name, value) in table {
-            let source = format!("{} [params]", path.display());
-            let param = known_param(&name, &source)?;
-            params.insert(name, config_value(param, value, &source)?);
+        match key.as_str() {
+            "instance" => read_instance_section(path, table, &mut instance)?,
+            // The format before [instance]: a bare params table.
+            "params" => read_params(
+                &format!("{} [params]", path.display()),
+                table,
+                &mut instance.params,
+                false,
+            )?,
+            _ => {
+                return Err(UsageError::new(format!(
+                    "the config file {} has a [{key}] table; only [instance] is read",
+                    path.display()
+                )));
+            }
         }
     }
-    Ok(params)
+    Ok(instance)
+}
+
+fn read_instance_section(
+    path: &Path,
+    table: toml::Table,
+    instance: &mut Instance,
+) -> Result<(), UsageError> {
+    let source = format!("{} [instance]", path.display());
+    for (key, value) in table {
+        match (key.as_str(), value) {
+            ("name", toml::Value::String(name)) if !name.trim().is_empty() => {
+                instance.name = Some(name.trim().to_owned());
+            }
+            ("params", toml::Value::Table(params)) => {
+                read_params(
+                    &format!("{source}.params"),
+                    params,
+                    &mut instance.params,
+                    true,
+                )?;
+            }
+            ("api_key_file", toml::Value::String(file)) => {
+                // Relative to the config file, so the pair can move together.
+                let file = path.parent().unwrap_or(Path::new(".")).join(file);
+                let key = std::fs::read_to_string(&file).map_err(|error| {
+                    UsageError::new(format!(
+                        "{source}: cannot read api_key_file {}: {error}",
+                        file.display()
+                    ))
+                })?;
+                let param = known_param("api_key", &source)?;
+                let value = param
+                    .value_from_text(key.trim())
+                    .map_err(|problem| UsageError::new(format!("{source}: {problem}")))?;
+                instance.params.insert("api_key".to_owned(), value);
+            }
+            (key, value) => {
+                return Err(UsageError::new(format!(
+                    "{source}: `{key}` ({}) is not understood; [instance] takes name (text), api_key_file (a path) and a params table",
+                    value.type_str()
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_params(
+    source: &str,
+    table: toml::Table,
+    params: &mut Map<String, Value>,
+    refuse_secrets: bool,
+) -> Result<(), UsageError> {
+    for (name, value) in table {
+        let param = known_param(&name, source)?;
+        if refuse_secrets && param.param_type.is_secret() {
+            return Err(UsageError::new(format!(
+                "{source}: `{name}` is a secret and does not go in the config file; set {} or api_key_file in [instance]",
+                env_var_name(&name)
+            )));
+        }
+        params.insert(name, config_value(param, value, source)?);
+    }
+    Ok(())
 }
 
 fn config_value(param: &ParamSpec, value: toml::Value, source: &str) -> Result<Value, UsageError> {
@@ -189,7 +273,9 @@ mod tests {
             "HELLOWORLD_API_KEY" => Some("from-env".to_owned()),
             _ => None,
         };
-        let params = resolve_params(&["url=http://flag".to_owned()], Some(&config), env).unwrap();
+        let params = resolve_instance(&["url=http://flag".to_owned()], Some(&config), env)
+            .unwrap()
+            .params;
         assert_eq!(
             Value::Object(params),
             json!({"url": "http://flag", "api_key": {"identifier": "", "password": "from-env"}, "insecure": true, "proxy": true})
@@ -199,30 +285,61 @@ mod tests {
 
     #[test]
     fn malformed_or_unknown_params_are_usage_errors() {
-        let malformed = resolve_params(&["url".to_owned()], None, no_env).unwrap_err();
+        let malformed = resolve_instance(&["url".to_owned()], None, no_env).unwrap_err();
         assert_eq!(
             malformed.to_string(),
             "--param `url` is not NAME=VALUE; write it as, for example, url=https://api.example"
         );
-        let unknown = resolve_params(&["colour=red".to_owned()], None, no_env).unwrap_err();
+        let unknown = resolve_instance(&["colour=red".to_owned()], None, no_env).unwrap_err();
         assert!(
             unknown
                 .to_string()
                 .starts_with("--param: there is no param `colour`; the params are: url, api_key")
         );
-        let not_bool = resolve_params(&["proxy=maybe".to_owned()], None, no_env).unwrap_err();
+        let not_bool = resolve_instance(&["proxy=maybe".to_owned()], None, no_env).unwrap_err();
         assert!(not_bool.to_string().contains("checkbox"));
     }
 
     #[test]
     fn a_broken_config_file_says_what_is_wrong() {
-        let missing = resolve_params(&[], Some(Path::new("/nonexistent/helloworld.toml")), no_env)
-            .unwrap_err();
+        let missing =
+            resolve_instance(&[], Some(Path::new("/nonexistent/helloworld.toml")), no_env)
+                .unwrap_err();
         assert!(
             missing
                 .to_string()
                 .starts_with("cannot read the config file /nonexistent/helloworld.toml")
         );
+    }
+
+    #[test]
+    fn the_instance_section_gives_name_params_and_a_key_file() {
+        let dir = std::env::temp_dir().join(format!("helloworld-instance-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("key.txt"), "file-key\n").unwrap();
+        let config = dir.join("instance.toml");
+        std::fs::write(&config, "[instance]\nname = \"lab\"\napi_key_file = \"key.txt\"\n[instance.params]\nurl = \"http://config\"\nmax_fetch = 50\n").unwrap();
+        let instance = resolve_instance(&[], Some(&config), no_env).unwrap();
+        assert_eq!(instance.name.as_deref(), Some("lab"));
+        assert_eq!(
+            Value::Object(instance.params),
+            json!({"url": "http://config", "max_fetch": "50", "api_key": {"identifier": "", "password": "file-key"}})
+        );
+        let env = |name: &str| (name == "HELLOWORLD_API_KEY").then(|| "env-key".to_owned());
+        let from_env = resolve_instance(&[], Some(&config), env).unwrap();
+        assert_eq!(from_env.params["api_key"]["password"], "env-key");
+
+        std::fs::write(
+            &config,
+            "[instance]\n[instance.params]\napi_key = \"literal\"\n",
+        )
+        .unwrap();
+        let secret = resolve_instance(&[], Some(&config), no_env)
+            .unwrap_err()
+            .to_string();
+        assert!(secret.contains("`api_key` is a secret"), "{secret}");
+        assert!(!secret.contains("literal"));
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]

@@ -1,17 +1,18 @@
-//! `helloworld run`: one integration command on this machine, through the CLI host. The result
-//! is shown for a person, or as one JSON document with `--json`; secrets are masked in both.
+//! `helloworld run`: one integration command on this machine, through the CLI host with the
+//! instance's state database, so runs continue from each other as XSOAR's do. The result is
+//! shown for a person, or as one JSON document with `--json`; secrets are masked in both.
 
 use std::process::ExitCode;
 
 use serde_json::{Map, Value, json};
 
-use super::params::{parse_args, resolve_params};
+use super::params::parse_args;
 use super::{EXIT_COMMAND_FAILED, RunArgs, UsageError, command_list};
 use crate::commands::params::is_declared_secret;
 use crate::commands::{execute, find};
 use crate::host::cli::{CliHost, Display, println_stdout};
 use crate::host::recorder::Recording;
-use crate::host::{CallingContext, RunStatus};
+use crate::host::{CallingContext, Host, RunStatus};
 use crate::xsoar::secrets::{Masker, redact_sensitive_keys};
 
 /// Runs `args.command` and returns the exit status: 0 ok, 1 error entry, 2 usage error.
@@ -24,17 +25,22 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, UsageError> {
         ))
     })?;
     let command_args = parse_args(&command.spec, &args.args)?;
-    let params = params_of(&args.params, args.config.as_deref())?;
+    let instance = args.instance.resolve()?;
+    let store = args.instance.open_state(&instance)?;
+    let params = instance.params.clone();
     let masker = Masker::for_params(&params, is_declared_secret);
     let display = Display {
         live: !args.json,
         verbose: args.verbose,
         files_dir: args.files_dir.clone(),
     };
-    let mut host = CliHost::new(
-        CallingContext::new(command.spec.name, command_args, params),
-        display,
-    );
+    let mut calling = CallingContext::new(command.spec.name, command_args, params);
+    if let Some(name) = &instance.name {
+        calling.instance.clone_from(name);
+    }
+    let mut host = CliHost::new(calling, display)
+        .with_store(store)
+        .map_err(|error| UsageError::new(format!("cannot read the state database: {error}")))?;
     if let Some(text) = &args.last_run {
         let last_run: Value = serde_json::from_str(text).map_err(|error| {
             UsageError::new(format!("--last-run is not JSON ({error}); pass the last_run object of an earlier --json run"))
@@ -47,8 +53,7 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, UsageError> {
         follow: !args.no_follow,
         interval: args.poll_interval,
     };
-    let follow_params = params_of(&args.params, args.config.as_deref())?;
-    let (status, recording) = runtime.block_on(follow(host, follow_params, polling));
+    let (status, recording) = runtime.block_on(follow(host, instance.params, polling));
     if args.json {
         println_stdout(&json_document(command.spec.name, &recording, &masker));
     }
@@ -62,13 +67,6 @@ pub(super) fn run(args: &RunArgs) -> Result<ExitCode, UsageError> {
         RunStatus::Ok if !any_error_entry => ExitCode::SUCCESS,
         _ => ExitCode::from(EXIT_COMMAND_FAILED),
     })
-}
-
-fn params_of(
-    flags: &[String],
-    config: Option<&std::path::Path>,
-) -> Result<Map<String, Value>, UsageError> {
-    resolve_params(flags, config, |name| std::env::var(name).ok())
 }
 
 /// Runs the command, then, as XSOAR's scheduler does, re-runs whatever ScheduledCommand its last
@@ -104,13 +102,25 @@ pub(super) async fn follow(
         tokio::time::sleep(std::time::Duration::from_secs(wait)).await;
         let display = host.display().clone();
         let state = host.recording();
-        host = CliHost::new(
-            CallingContext::new(&next.command, next.args, params.clone()),
-            display,
-        )
-        .with_integration_context(state.integration_context);
+        let mut calling = CallingContext::new(&next.command, next.args, params.clone());
+        calling
+            .instance
+            .clone_from(&host.calling_context().instance);
+        let store = host.store();
+        host = CliHost::new(calling, display).with_integration_context(state.integration_context);
         if let Some(last_run) = state.last_run {
             host = host.with_last_run(last_run);
+        }
+        if let Some(store) = store {
+            host = match host.with_store(store) {
+                Ok(host) => host,
+                Err(error) => {
+                    return (
+                        RunStatus::Exception(format!("cannot read the state database: {error}")),
+                        recording,
+                    );
+                }
+            };
         }
         status = execute(&host).await;
         let polled = host.recording();

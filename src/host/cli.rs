@@ -1,13 +1,16 @@
-//! The host behind `helloworld run`: state lives in memory for the length of the run (a later
-//! issue persists it), and in human mode each entry is printed for a person as it arrives:
-//! readable output on stdout, error entries on stderr, file entries saved to a folder.
+//! The host behind `helloworld run` and `helloworld fetch`: in human mode each entry is printed
+//! for a person as it arrives (readable output on stdout, error entries on stderr, file entries
+//! saved to a folder). State lives in memory for the run, or, given a [`StateStore`], in the
+//! instance's state database: last_run, the versioned context, the incidents and a log.
 
 use std::io::Write;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use serde_json::{Map, Value};
 
 use super::recorder::{Recording, RecordingHost};
+use super::store::{StateStore, new_run_id};
 use super::{CallingContext, Host, HostError, LogLevel, VersionedContext};
 use crate::xsoar::Entry;
 use crate::xsoar::markdown::{TableOptions, table_to_markdown_with};
@@ -37,11 +40,14 @@ pub struct Display {
     pub files_dir: PathBuf,
 }
 
-/// The in-memory host of a terminal run.
+/// The host of a terminal run. Without a store its state is in memory; with one, the store is
+/// the truth and the in-memory recording only feeds the `--json` document.
 #[derive(Debug)]
 pub struct CliHost {
     inner: RecordingHost,
     display: Display,
+    store: Option<Arc<StateStore>>,
+    run_id: String,
 }
 
 impl CliHost {
@@ -50,7 +56,32 @@ impl CliHost {
         Self {
             inner: RecordingHost::new(calling),
             display,
+            store: None,
+            run_id: new_run_id(),
         }
+    }
+
+    /// Keeps the state in `store`: starts from its last_run and context, and writes back there.
+    pub fn with_store(mut self, store: Arc<StateStore>) -> Result<Self, HostError> {
+        let last_run = store.last_run()?;
+        let context = store.integration_context()?.context;
+        self.inner = self.inner.with_integration_context(context);
+        // Before the first fetch there is no last_run, as in memory: `{}` when asked for.
+        if last_run.as_object().is_none_or(|object| !object.is_empty()) {
+            self.inner = self.inner.with_last_run(last_run);
+        }
+        self.store = Some(store);
+        Ok(self)
+    }
+
+    /// The state database, when the run has one.
+    pub fn store(&self) -> Option<Arc<StateStore>> {
+        self.store.clone()
+    }
+
+    /// The id under which this run's incidents and log lines are stored.
+    pub fn run_id(&self) -> &str {
+        &self.run_id
     }
 
     /// Starts from an existing integration context (a cached token of an earlier run).
@@ -73,6 +104,15 @@ impl CliHost {
     /// Everything the run did, for the JSON document.
     pub fn recording(&self) -> Recording {
         self.inner.recording()
+    }
+
+    fn show_incidents(&self, incidents: &[Value]) {
+        if self.display.live {
+            print_stdout(&incident_table(
+                &format!("{} incident(s) fetched", incidents.len()),
+                incidents,
+            ));
+        }
     }
 
     fn show(&self, entry: &Entry) -> Result<(), HostError> {
@@ -136,11 +176,18 @@ impl Host for CliHost {
     }
 
     fn set_last_run(&self, last_run: &Value) -> Result<(), HostError> {
+        if let Some(store) = &self.store {
+            store.set_last_run(last_run)?;
+        }
         self.inner.set_last_run(last_run)
     }
 
     fn integration_context(&self) -> Result<VersionedContext, HostError> {
-        self.inner.integration_context()
+        // Another process may have written since this run started: always read the store.
+        match &self.store {
+            Some(store) => store.integration_context(),
+            None => self.inner.integration_context(),
+        }
     }
 
     fn set_integration_context(
@@ -148,24 +195,51 @@ impl Host for CliHost {
         context: &Map<String, Value>,
         version: &Value,
     ) -> Result<(), HostError> {
-        self.inner.set_integration_context(context, version)
+        match &self.store {
+            Some(store) => {
+                store.set_integration_context(context, version)?;
+                self.inner
+                    .set_integration_context(context, &serde_json::json!(-1))
+            }
+            None => self.inner.set_integration_context(context, version),
+        }
     }
 
     fn results(&self, entries: &[Entry]) -> Result<(), HostError> {
         for entry in entries {
             self.show(entry)?;
+            if let Some(store) = &self.store {
+                // The log keeps what the war room would show; a failed log write fails no run.
+                let _ = store.log(&self.run_id, "entry", &entry.display_text());
+            }
         }
         self.inner.results(entries)
     }
 
     fn incidents(&self, incidents: &[Value]) -> Result<(), HostError> {
-        if self.display.live {
-            print_stdout(&incident_table(
-                &format!("{} incident(s) fetched", incidents.len()),
-                incidents,
-            ));
+        self.show_incidents(incidents);
+        if let Some(store) = &self.store {
+            store.add_incidents(&self.run_id, incidents)?;
         }
         self.inner.incidents(incidents)
+    }
+
+    fn commit_fetch(&self, incidents: &[Value], last_run: Option<&Value>) -> Result<(), HostError> {
+        let Some(store) = &self.store else {
+            self.incidents(incidents)?;
+            return match last_run {
+                Some(last_run) => self.set_last_run(last_run),
+                None => Ok(()),
+            };
+        };
+        // One transaction: a crash commits the run whole or not at all.
+        store.commit_fetch(&self.run_id, incidents, last_run)?;
+        self.show_incidents(incidents);
+        self.inner.incidents(incidents)?;
+        match last_run {
+            Some(last_run) => self.inner.set_last_run(last_run),
+            None => Ok(()),
+        }
     }
 
     fn create_incidents(
@@ -175,6 +249,9 @@ impl Host for CliHost {
     ) -> Result<(), HostError> {
         if self.display.live {
             println_stdout(&format!("{} incident(s) created", incidents.len()));
+        }
+        if let Some(store) = &self.store {
+            store.commit_fetch(&self.run_id, incidents, last_run)?;
         }
         self.inner.create_incidents(incidents, last_run)
     }
@@ -191,12 +268,20 @@ impl Host for CliHost {
                 if is_error { " (error)" } else { "" }
             );
         }
+        if let Some(store) = &self.store {
+            let kind = if is_error { "health-error" } else { "health" };
+            let _ = store.log(&self.run_id, kind, message);
+        }
         self.inner.update_module_health(message, is_error)
     }
 
     fn log(&self, level: LogLevel, message: &str) {
         if self.display.verbose {
             eprintln!("[{}] {message}", level.as_str());
+        }
+        if let Some(store) = &self.store {
+            // Logging never fails a command, so neither does a failed log write.
+            let _ = store.log(&self.run_id, level.as_str(), message);
         }
         self.inner.log(level, message);
     }

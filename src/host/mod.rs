@@ -1,12 +1,14 @@
 //! The `demisto` object: everything a command may ask of XSOAR, as the [`Host`] trait, and the
 //! places those calls can go: the stdio bridge inside XSOAR ([`stdio`]), a person's terminal
-//! ([`cli`]) and tests ([`recorder`]). [`masked`] wraps any host so no secret leaves through it.
+//! ([`cli`], with its state in [`store`] when it runs an instance) and tests ([`recorder`]).
+//! [`masked`] wraps any host so no secret leaves through it.
 //! Hosts use the runtime model in `xsoar`; they know nothing of the vendor or of commands.
 
 pub mod cli;
 pub mod masked;
 pub mod recorder;
 pub mod stdio;
+pub mod store;
 
 use serde::Serialize;
 use serde_json::{Map, Value};

@@ -3,7 +3,8 @@
 use std::process::{Command, Output};
 
 /// The `helloworld` binary Cargo built for these tests, with no HELLOWORLD_* variables
-/// inherited from the machine, so each test states its own params.
+/// inherited from the machine, so each test states its own params, and a state folder of its
+/// own (`XDG_STATE_HOME`), so no run shares state with another test or with the user's.
 pub(crate) fn helloworld() -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_helloworld"));
     for (name, _) in std::env::vars() {
@@ -11,7 +12,21 @@ pub(crate) fn helloworld() -> Command {
             command.env_remove(name);
         }
     }
+    command.env("XDG_STATE_HOME", temp_dir("state"));
     command
+}
+
+/// A new empty folder under the system temp folder, unique to this call.
+pub(crate) fn temp_dir(label: &str) -> std::path::PathBuf {
+    static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "helloworld-it-{label}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the temp folder can be created");
+    dir
 }
 
 /// What one run printed, and how it exited.
