@@ -318,7 +318,7 @@ async fn kill_9_during_a_drain_then_restart_ends_with_the_ground_truth_once() {
                 .stderr(Stdio::null())
                 .spawn()
                 .unwrap();
-            std::thread::sleep(Duration::from_millis(random.u64(5..120)));
+            std::thread::sleep(Duration::from_millis(random.u64(5..300)));
             // kill() is SIGKILL on Unix: no destructor, no rollback, no goodbye.
             if child.kill().is_ok() {
                 kills += 1;
@@ -342,6 +342,110 @@ async fn kill_9_during_a_drain_then_restart_ends_with_the_ground_truth_once() {
     let unique: BTreeSet<String> = stored.iter().cloned().collect();
     assert_eq!(stored.len(), unique.len(), "no incident was created twice");
     assert_eq!(unique, truth, "the incidents table is the ground truth");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn runs_bounds_a_drain_and_since_filters_the_listing() {
+    let sim = Sim::start(SimConfig {
+        alerts: 100,
+        ..SimConfig::new(95)
+    })
+    .await;
+    let dir = temp_dir("runs-bound");
+    let state = dir.join("bounded.sqlite");
+    let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
+    let (fetched, recent, future) = tokio::task::spawn_blocking(move || {
+        let url = format!("url={url}");
+        let fetched = with_state(
+            &state,
+            &key,
+            &[
+                "fetch",
+                "--every",
+                "0s",
+                "--runs",
+                "2",
+                "-p",
+                &url,
+                "-p",
+                "max_fetch=7",
+            ],
+        );
+        let recent = with_state(&state, &key, &["incidents", "--json", "--since", "1 hour"]);
+        let future = with_state(
+            &state,
+            &key,
+            &["incidents", "--json", "--since", "2999-01-01T00:00:00Z"],
+        );
+        (fetched, recent, future)
+    })
+    .await
+    .unwrap();
+    assert_eq!(fetched.status, Some(0), "{}", fetched.stderr);
+    let lines: Vec<&str> = fetched.stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{lines:?}");
+    assert!(
+        lines[1].starts_with("run 2: 7 incident(s) created, cursor 20"),
+        "{}",
+        lines[1]
+    );
+    let recent: Value = serde_json::from_str(&recent.stdout).unwrap();
+    assert_eq!(recent.as_array().unwrap().len(), 14);
+    let future: Value = serde_json::from_str(&future.stdout).unwrap();
+    assert_eq!(future, serde_json::json!([]));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ctrl_c_finishes_the_current_run_and_stops() {
+    let sim = Sim::start(SimConfig {
+        alerts: 30,
+        ..SimConfig::new(94)
+    })
+    .await;
+    let dir = temp_dir("ctrl-c");
+    let state = dir.join("interval.sqlite");
+    let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
+    let (status, lines, state) = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut child = helloworld()
+            .args([
+                "fetch",
+                "--every",
+                "1m",
+                "-p",
+                &format!("url={url}"),
+                "--state",
+            ])
+            .arg(&state)
+            .env("HELLOWORLD_API_KEY", key)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut lines = Vec::new();
+        let mut first = String::new();
+        reader.read_line(&mut first).unwrap();
+        lines.push(first);
+        // The first run is committed and the loop waits a minute: Ctrl-C ends the wait.
+        let sent = std::process::Command::new("kill")
+            .args(["-INT", &child.id().to_string()])
+            .status()
+            .unwrap();
+        assert!(sent.success());
+        lines.extend(reader.lines().map(Result::unwrap));
+        (child.wait().unwrap(), lines, state)
+    })
+    .await
+    .unwrap();
+    assert!(status.success(), "{status:?}");
+    assert_eq!(lines.len(), 1, "one run, then stopped: {lines:?}");
+    assert!(
+        lines[0].starts_with("run 1: 10 incident(s) created, cursor "),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(stored_source_ids(&state).len(), 10);
 }
 
 #[test]
