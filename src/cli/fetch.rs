@@ -72,6 +72,7 @@ pub(super) fn run(args: &FetchArgs) -> Result<ExitCode, UsageError> {
         tokio::spawn(watch_ctrl_c(stop.clone()));
         let mut failed = false;
         let mut run = 0_u64;
+        let mut progress = Progress::new(args.every.is_zero());
         while args.runs.is_none_or(|runs| run < runs) {
             run += 1;
             let mut calling =
@@ -113,6 +114,7 @@ pub(super) fn run(args: &FetchArgs) -> Result<ExitCode, UsageError> {
                         .join("; "),
                 ),
             };
+            progress.clear();
             match &problem {
                 None => println_stdout(&format!(
                     "run {run}: {created} incident(s) created, cursor {cursor}, {} ms",
@@ -127,6 +129,7 @@ pub(super) fn run(args: &FetchArgs) -> Result<ExitCode, UsageError> {
                 }
             }
             failed = problem.is_some();
+            progress.show(run, created);
             let drain = args.every.is_zero();
             if stop.requested() || (drain && (failed || created == 0)) {
                 break;
@@ -138,12 +141,47 @@ pub(super) fn run(args: &FetchArgs) -> Result<ExitCode, UsageError> {
                 }
             }
         }
+        progress.clear();
         Ok(if failed {
             ExitCode::from(EXIT_COMMAND_FAILED)
         } else {
             ExitCode::SUCCESS
         })
     })
+}
+
+/// While a backlog drains on a terminal, a status line on stderr under the run lines: runs and
+/// incidents so far. Off when stderr is not a terminal, so logs and pipes get only the lines.
+struct Progress {
+    on: bool,
+    incidents: usize,
+}
+
+impl Progress {
+    fn new(drain: bool) -> Self {
+        use std::io::IsTerminal;
+        Self {
+            on: drain && std::io::stderr().is_terminal(),
+            incidents: 0,
+        }
+    }
+
+    fn show(&mut self, runs: u64, created: usize) {
+        self.incidents += created;
+        if self.on {
+            eprint!(
+                "draining: {} incident(s) in {runs} run(s)...\r",
+                self.incidents
+            );
+        }
+    }
+
+    /// Erases the status line (ANSI erase-line), so the next run line starts clean.
+    fn clear(&self) {
+        if self.on {
+            eprint!("\x1b[2K\r");
+        }
+    }
 }
 
 /// The first Ctrl-C asks the loop to stop after the current run.
