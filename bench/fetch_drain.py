@@ -17,6 +17,7 @@ import platform
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 
@@ -52,9 +53,13 @@ def ground_truth(url):
     return {alert["id"] for alert in truth["alerts"] if alert["status"] == "ACTIVE"}
 
 
+# A fresh state database for this drain, so it neither reads nor fills the user's own.
+STATE_FILE = os.path.join(tempfile.mkdtemp(prefix="helloworld-bench-"), "drain.sqlite")
+
+
 def fetch_run(url, api_key, last_run):
     command = [BINARY, "run", "fetch-incidents", "--json", "-p", f"url={url}", "-p", f"max_fetch={MAX_FETCH}",
-               "-p", "first_fetch=3 days"]
+               "-p", "first_fetch=3 days", "--state", STATE_FILE]
     if last_run is not None:
         command += ["--last-run", json.dumps(last_run)]
     # /usr/bin/time reports this run's own peak RSS (its %M), without the simulator's.

@@ -1,8 +1,8 @@
 //! What the state database adds to one fetch run: the host calls a `fetch-incidents` run makes
 //! (read last_run and the context, two log lines, commit 50 incidents with the new last_run),
 //! timed through the CLI host with a state store and without one (in memory), over many runs.
-//! Run with `cargo run --release --example state_overhead [RUNS]`; BENCHMARKS.md has the method
-//! and the figures.
+//! Run with `cargo run --release --example state_overhead [RUNS] [INCIDENTS_PER_RUN]`;
+//! BENCHMARKS.md has the method and the figures.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -12,14 +12,15 @@ use helloworld::host::store::StateStore;
 use helloworld::host::{CallingContext, Host, LogLevel};
 use serde_json::{Map, Value, json};
 
-/// Incidents per run: a full run at max_fetch 50.
-const PER_RUN: usize = 50;
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let runs: usize = std::env::args()
         .nth(1)
         .and_then(|text| text.parse().ok())
         .unwrap_or(1000);
+    let per_run: usize = std::env::args()
+        .nth(2)
+        .and_then(|text| text.parse().ok())
+        .unwrap_or(50);
     let dir = std::env::temp_dir().join(format!("helloworld-bench-{}", std::process::id()));
     std::fs::create_dir_all(&dir)?;
     let path = dir.join("bench.sqlite");
@@ -37,13 +38,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut memory = Vec::with_capacity(runs);
     let mut stored = Vec::with_capacity(runs);
     for run in 0..runs {
-        let (incidents, last_run) = batch(run);
+        let (incidents, last_run) = batch(run, per_run);
         // Alternate, so drift in the machine's speed hits both alike.
         memory.push(one_run(None, &incidents, &last_run)?);
         stored.push(one_run(Some(store.clone()), &incidents, &last_run)?);
     }
     let (memory, stored) = (summary(&mut memory), summary(&mut stored));
-    println!("runs: {runs}, incidents per run: {PER_RUN}");
+    println!("runs: {runs}, incidents per run: {per_run}");
     println!("in memory:  median {:?}, p95 {:?}", memory.0, memory.1);
     println!("with state: median {:?}, p95 {:?}", stored.0, stored.1);
     println!(
@@ -89,11 +90,11 @@ fn one_run(
 }
 
 /// Incidents shaped like the command's (a ~1 KB rawJSON each) and a last_run remembering them.
-fn batch(run: usize) -> (Vec<Value>, Value) {
+fn batch(run: usize, per_run: usize) -> (Vec<Value>, Value) {
     let mut seen = Map::new();
-    let incidents = (0..PER_RUN)
+    let incidents = (0..per_run)
         .map(|n| {
-            let id = format!("HW-{:012}", run * PER_RUN + n);
+            let id = format!("HW-{:012}", run * per_run + n);
             seen.insert(id.clone(), json!(1_700_000_000_000_u64 + n as u64));
             let raw = json!({"id": id, "name": "Hello World Alert of type Bug", "severity": "Low",
                 "status": "ACTIVE", "description": "x".repeat(800), "created": "2026-11-23T00:00:00Z"});
