@@ -292,7 +292,7 @@ async fn concurrent_context_writers_lose_nothing() {
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_during_a_drain_then_restart_ends_with_the_ground_truth_once() {
     let sim = Sim::start(SimConfig {
-        alerts: 3000,
+        alerts: 8000,
         ..SimConfig::new(93)
     })
     .await;
@@ -300,7 +300,8 @@ async fn kill_9_during_a_drain_then_restart_ends_with_the_ground_truth_once() {
     let dir = temp_dir("kill");
     let state = dir.join("drain.sqlite");
     let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
-    let (kills, last) = tokio::task::spawn_blocking(move || {
+    let truth_len = truth.len();
+    let (mid_drain, last) = tokio::task::spawn_blocking(move || {
         let fetch = || {
             let mut command = helloworld();
             command
@@ -311,8 +312,10 @@ async fn kill_9_during_a_drain_then_restart_ends_with_the_ground_truth_once() {
             command
         };
         let mut random = fastrand::Rng::with_seed(93);
-        let mut kills = 0;
-        for _ in 0..8 {
+        // Kill at random points until six kills have landed mid-drain (some runs committed,
+        // the backlog not done), in a bounded loop; each restart continues from the state.
+        let mut mid_drain = 0;
+        for _ in 0..40 {
             let mut child = fetch()
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
@@ -320,18 +323,28 @@ async fn kill_9_during_a_drain_then_restart_ends_with_the_ground_truth_once() {
                 .unwrap();
             std::thread::sleep(Duration::from_millis(random.u64(5..300)));
             // kill() is SIGKILL on Unix: no destructor, no rollback, no goodbye.
-            if child.kill().is_ok() {
-                kills += 1;
-            }
+            let was_running = child.try_wait().unwrap().is_none();
+            child.kill().unwrap();
             let _ = child.wait();
+            let stored = if state.exists() {
+                stored_source_ids(&state).len()
+            } else {
+                0
+            };
+            if was_running && stored > 0 && stored < truth_len {
+                mid_drain += 1;
+                if mid_drain == 6 {
+                    break;
+                }
+            }
         }
         let last = run_with(&mut fetch());
-        (kills, (last, state))
+        (mid_drain, (last, state))
     })
     .await
     .unwrap();
     let (last, state) = last;
-    assert!(kills > 0);
+    assert!(mid_drain > 0, "no kill landed mid-drain");
     assert_eq!(last.status, Some(0), "{}", last.stderr);
     let last_line = last.stdout.lines().last().unwrap_or_default();
     assert!(
