@@ -461,6 +461,70 @@ async fn ctrl_c_finishes_the_current_run_and_stops() {
     assert_eq!(stored_source_ids(&state).len(), 10);
 }
 
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_ctrl_c_aborts_the_run_in_flight_without_committing_it() {
+    // Every vendor request takes a second, so the second run is still waiting for the vendor
+    // when both Ctrl-Cs arrive.
+    let sim = Sim::start(SimConfig {
+        alerts: 30,
+        latency_ms: 1000,
+        ..SimConfig::new(96)
+    })
+    .await;
+    let dir = temp_dir("ctrl-c-twice");
+    let state = dir.join("abort.sqlite");
+    let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
+    let (status, lines, state) = tokio::task::spawn_blocking(move || {
+        use std::io::BufRead;
+        let mut child = helloworld()
+            .args([
+                "fetch",
+                "--every",
+                "0s",
+                "-p",
+                &format!("url={url}"),
+                "--state",
+            ])
+            .arg(&state)
+            .env("HELLOWORLD_API_KEY", key)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let mut first = String::new();
+        reader.read_line(&mut first).unwrap();
+        let interrupt = || {
+            let sent = std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+        };
+        interrupt();
+        // Let the first one be handled (the process listens again afterwards).
+        std::thread::sleep(Duration::from_millis(100));
+        interrupt();
+        let mut lines = vec![first];
+        lines.extend(reader.lines().map(Result::unwrap));
+        (child.wait().unwrap(), lines, state)
+    })
+    .await
+    .unwrap();
+    assert_eq!(status.code(), Some(130), "aborted: {lines:?}");
+    assert_eq!(lines.len(), 1, "run 2 printed nothing: {lines:?}");
+    assert!(
+        lines[0].starts_with("run 1: 10 incident(s) created"),
+        "{}",
+        lines[0]
+    );
+    assert_eq!(
+        stored_source_ids(&state).len(),
+        10,
+        "only run 1 is committed"
+    );
+}
+
 #[test]
 fn a_missing_or_corrupt_state_file_gets_a_clear_error_and_a_hint() {
     let dir = temp_dir("broken");
