@@ -12,18 +12,26 @@ pub(crate) fn helloworld() -> Command {
             command.env_remove(name);
         }
     }
-    command.env("XDG_STATE_HOME", temp_dir("state"));
+    // Not created here: only runs that open their state make the folder.
+    command.env("XDG_STATE_HOME", unique_path("state"));
     command
 }
 
-/// A new empty folder under the system temp folder, unique to this call.
-pub(crate) fn temp_dir(label: &str) -> std::path::PathBuf {
+/// A path unique to this call, inside one folder per test process
+/// (`$TMPDIR/helloworld-it-<pid>`), so a test run leaves one folder behind, not hundreds.
+fn unique_path(label: &str) -> std::path::PathBuf {
     static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-    let dir = std::env::temp_dir().join(format!(
-        "helloworld-it-{label}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
-    ));
+    std::env::temp_dir()
+        .join(format!("helloworld-it-{}", std::process::id()))
+        .join(format!(
+            "{label}-{}",
+            NEXT.fetch_add(1, std::sync::atomic::Ordering::SeqCst)
+        ))
+}
+
+/// A new empty folder, unique to this call.
+pub(crate) fn temp_dir(label: &str) -> std::path::PathBuf {
+    let dir = unique_path(label);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("the temp folder can be created");
     dir

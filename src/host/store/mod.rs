@@ -396,6 +396,8 @@ mod tests {
             .set_integration_context(&Map::new(), &json!(-1))
             .unwrap();
         assert_eq!(second.integration_context().unwrap().version, json!(2));
+        drop((first, second));
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
     #[test]
@@ -414,6 +416,8 @@ mod tests {
         assert_eq!(stored[0].source_id.as_deref(), Some("HW-1"));
         assert_eq!(stored[1].source_id, None);
         assert!(reopened.incidents(Some("9999")).unwrap().is_empty());
+        drop((store, reopened));
+        std::fs::remove_dir_all(path.parent().unwrap()).unwrap();
     }
 
     #[test]
