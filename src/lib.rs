@@ -7,7 +7,8 @@
 //! - [`client`]: the vendor API. Knows nothing of XSOAR.
 //! - [`commands`]: the single table of commands; each maps XSOAR inputs to client calls and
 //!   client results to entries. Start reading at [`commands::COMMANDS`].
-//! - [`host`]: where `demisto.*` calls go: the stdio bridge, the terminal, or a test recorder.
+//! - [`host`]: where `demisto.*` calls go: the stdio bridge, the terminal (with an instance's
+//!   state in an SQLite file), or a test recorder.
 //! - [`sim`]: the vendor simulator. Integration code never imports it.
 //! - [`cli`]: the command line that wires these together.
 
