@@ -93,28 +93,48 @@ impl StateStore {
     }
 
     fn open_file(path: &Path) -> Result<Self, StateError> {
-        let failed = |error: rusqlite::Error| classify(path, &error);
-        let mut connection = Connection::open(path).map_err(failed)?;
-        connection.busy_timeout(BUSY_TIMEOUT).map_err(failed)?;
+        // Several processes may open a new file at once (a fetch and a command); switching it to
+        // WAL can then answer "locked" without waiting, so a busy open is retried for a while.
+        let mut attempts = 0;
+        loop {
+            match Self::try_open(path) {
+                Err(OpenError::Sqlite(error)) if is_busy(&error) && attempts < OPEN_ATTEMPTS => {
+                    attempts += 1;
+                    std::thread::sleep(OPEN_RETRY_PAUSE);
+                }
+                Err(OpenError::Sqlite(error)) => return Err(classify(path, &error)),
+                Err(OpenError::Newer(newer)) => {
+                    return Err(StateError::Other {
+                        path: path.to_owned(),
+                        detail: format!("{newer}; use the newer helloworld, or another --state"),
+                    });
+                }
+                Ok(connection) => {
+                    return Ok(Self {
+                        path: path.to_owned(),
+                        connection: Mutex::new(connection),
+                    });
+                }
+            }
+        }
+    }
+
+    fn try_open(path: &Path) -> Result<Connection, OpenError> {
+        let mut connection = Connection::open(path)?;
+        connection.busy_timeout(BUSY_TIMEOUT)?;
         // WAL: readers never block the writer; NORMAL sync in WAL mode keeps every committed
         // transaction across a process crash (kill -9), which is the failure that matters here.
-        connection
-            .pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))
-            .map_err(failed)?;
-        connection
-            .pragma_update(None, "synchronous", "NORMAL")
-            .map_err(failed)?;
+        // The mode is stored in the file, so it is set only once, by the first open.
+        let mode: String = connection.query_row("PRAGMA journal_mode", [], |row| row.get(0))?;
+        if !mode.eq_ignore_ascii_case("wal") {
+            connection.pragma_update_and_check(None, "journal_mode", "WAL", |_| Ok(()))?;
+        }
+        connection.pragma_update(None, "synchronous", "NORMAL")?;
         schema::migrate(&mut connection).map_err(|error| match error {
-            schema::MigrateError::Sqlite(error) => classify(path, &error),
-            newer @ schema::MigrateError::Newer(_) => StateError::Other {
-                path: path.to_owned(),
-                detail: format!("{newer}; use the newer helloworld, or another --state"),
-            },
+            schema::MigrateError::Sqlite(error) => OpenError::Sqlite(error),
+            newer @ schema::MigrateError::Newer(_) => OpenError::Newer(newer),
         })?;
-        Ok(Self {
-            path: path.to_owned(),
-            connection: Mutex::new(connection),
-        })
+        Ok(connection)
     }
 
     /// Where the file is.
@@ -363,6 +383,30 @@ fn classify(path: &Path, error: &rusqlite::Error) -> StateError {
             detail: error.to_string(),
         }
     }
+}
+
+/// How many times a busy open is retried, and the pause between tries (5 s in all).
+const OPEN_ATTEMPTS: u32 = 50;
+const OPEN_RETRY_PAUSE: std::time::Duration = std::time::Duration::from_millis(100);
+
+/// Why an open attempt failed.
+enum OpenError {
+    Sqlite(rusqlite::Error),
+    Newer(schema::MigrateError),
+}
+
+impl From<rusqlite::Error> for OpenError {
+    fn from(error: rusqlite::Error) -> Self {
+        Self::Sqlite(error)
+    }
+}
+
+/// Whether SQLite answered "busy" or "locked": another process holds the file for a moment.
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked)
+    )
 }
 
 #[cfg(test)]
