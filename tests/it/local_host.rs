@@ -49,6 +49,44 @@ async fn active_ids(sim: &Sim) -> BTreeSet<String> {
         .collect()
 }
 
+/// `helloworld fetch --every <every>` on `state` against `url`, with its stdout to read.
+fn spawn_fetch(
+    url: &str,
+    api_key: &str,
+    every: &str,
+    state: &Path,
+) -> (
+    std::process::Child,
+    std::io::BufReader<std::process::ChildStdout>,
+) {
+    let mut child = helloworld()
+        .args([
+            "fetch",
+            "--every",
+            every,
+            "-p",
+            &format!("url={url}"),
+            "--state",
+        ])
+        .arg(state)
+        .env("HELLOWORLD_API_KEY", api_key)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    (child, reader)
+}
+
+/// Sends the child a Ctrl-C (SIGINT).
+fn interrupt(child: &std::process::Child) {
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
 fn write_config(dir: &Path, text: &str) -> PathBuf {
     let path = dir.join("instance.toml");
     std::fs::write(&path, text).unwrap();
@@ -420,32 +458,13 @@ async fn ctrl_c_finishes_the_current_run_and_stops() {
     let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
     let (status, lines, state) = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
-        let mut child = helloworld()
-            .args([
-                "fetch",
-                "--every",
-                "1m",
-                "-p",
-                &format!("url={url}"),
-                "--state",
-            ])
-            .arg(&state)
-            .env("HELLOWORLD_API_KEY", key)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (mut child, mut reader) = spawn_fetch(&url, &key, "1m", &state);
         let mut lines = Vec::new();
         let mut first = String::new();
         reader.read_line(&mut first).unwrap();
         lines.push(first);
         // The first run is committed and the loop waits a minute: Ctrl-C ends the wait.
-        let sent = std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
-        assert!(sent.success());
+        interrupt(&child);
         lines.extend(reader.lines().map(Result::unwrap));
         (child.wait().unwrap(), lines, state)
     })
@@ -476,35 +495,13 @@ async fn a_second_ctrl_c_aborts_the_run_in_flight_without_committing_it() {
     let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
     let (status, lines, state) = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
-        let mut child = helloworld()
-            .args([
-                "fetch",
-                "--every",
-                "0s",
-                "-p",
-                &format!("url={url}"),
-                "--state",
-            ])
-            .arg(&state)
-            .env("HELLOWORLD_API_KEY", key)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+        let (mut child, mut reader) = spawn_fetch(&url, &key, "0s", &state);
         let mut first = String::new();
         reader.read_line(&mut first).unwrap();
-        let interrupt = || {
-            let sent = std::process::Command::new("kill")
-                .args(["-INT", &child.id().to_string()])
-                .status()
-                .unwrap();
-            assert!(sent.success());
-        };
-        interrupt();
+        interrupt(&child);
         // Let the first one be handled (the process listens again afterwards).
         std::thread::sleep(Duration::from_millis(100));
-        interrupt();
+        interrupt(&child);
         let mut lines = vec![first];
         lines.extend(reader.lines().map(Result::unwrap));
         (child.wait().unwrap(), lines, state)
