@@ -7,6 +7,7 @@ mod alerts;
 pub mod connection;
 mod dispatch;
 pub mod fetch;
+pub mod long_running;
 pub mod params;
 mod reputation;
 mod say_hello;
@@ -31,6 +32,7 @@ use crate::xsoar::{Entry, ResultsError};
 pub static COMMANDS: &[Command] = &[
     test_module::TEST_MODULE,
     fetch::FETCH_INCIDENTS,
+    long_running::LONG_RUNNING_EXECUTION,
     say_hello::SAY_HELLO,
     reputation::IP,
     reputation::DOMAIN,

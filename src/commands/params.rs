@@ -1,6 +1,6 @@
 //! The instance params, declared once: the yml's `configuration`, the CLI's `--param` names and
 //! `HELLOWORLD_*` variables, secret masking and the defaults applied to every run all come from
-//! [`PARAMS`]. Later issues add the fetch, reputation and long-running params here.
+//! [`PARAMS`].
 
 use serde_json::{Map, Value};
 
@@ -89,6 +89,16 @@ pub static PARAMS: &[ParamSpec] = &[
     ParamSpec::new("threshold_url", "Score threshold for URL reputation", ParamType::ShortText, Section::Collect)
         .default_value("65")
         .additional_info("HelloWorld score (0-100) from which a URL is malicious; half of it makes it suspicious."),
+    ParamSpec::new("longRunning", "Long running instance", ParamType::Boolean, Section::Collect)
+        .default_value("false")
+        .additional_info("Listen for the vendor's alert pushes and create incidents as they arrive."),
+    ParamSpec::new("longRunningPort", "Listen port", ParamType::ShortText, Section::Collect)
+        .additional_info("The port the push listener binds. The vendor pushes to it directly, or through the server at /instance/execute/<instance name>."),
+    ParamSpec::new("webhook_secret", "Webhook secret", ParamType::Encrypted, Section::Collect)
+        .additional_info("The secret the vendor signs each push with (X-HelloWorld-Signature: sha256=HMAC-SHA256 of the body). Pushes without a valid signature are refused."),
+    ParamSpec::new("credentials", "Listener basic auth", ParamType::Credentials, Section::Collect)
+        .additional_info("Optional: user name and password that pushes must also carry as HTTP basic auth.")
+        .advanced(),
     ParamSpec::new("reputation_concurrency", "Concurrent reputation lookups", ParamType::ShortText, Section::Connect)
         .default_value("8")
         .additional_info("How many indicators of one ip/domain/url command are looked up at once (1 to 32).")
@@ -157,5 +167,6 @@ mod tests {
         assert!(PARAMS.iter().all(|param| !param.display.is_empty()));
         assert!(is_declared_secret("api_key"));
         assert!(!is_declared_secret("url"));
+        assert!(is_declared_secret("webhook_secret"));
     }
 }

@@ -1,0 +1,175 @@
+//! The HTTP side: `POST /` takes the vendor's signed pushes (one alert, or `{"alerts": [...]}`
+//! as `api/openapi.yaml` `webhooks.newAlerts` says), `GET /health` answers while the listener
+//! runs. Refusals: 401 for a missing or wrong signature (or basic auth), 413 over the body
+//! limit, 400 with the reason for JSON that is not a push, 503 with Retry-After when the queue
+//! to the host is full or the host did not accept the incidents in time. 200 means the host
+//! accepted every incident of the push, so the vendor retries whatever was not acknowledged.
+//! A panicking handler answers 500 and is reported; the listener goes on.
+
+use std::panic::AssertUnwindSafe;
+use std::sync::Arc;
+use std::sync::mpsc::{SyncSender, TrySendError};
+use std::time::Duration;
+
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use chrono::Utc;
+use futures_util::FutureExt;
+use serde_json::{Value, json};
+use tokio::sync::oneshot;
+
+use super::settings::ListenerSettings;
+use super::verify::{SIGNATURE_HEADER, basic_auth_ok, signature_ok};
+use super::writer::Work;
+use crate::client::Alert;
+use crate::commands::fetch::incident::{created_ms, incident, xsoar_severity};
+
+/// The largest body accepted: 100 alerts of a generous size, with room to spare.
+pub const MAX_BODY_BYTES: usize = 1024 * 1024;
+/// How long a push may wait for the host before it is answered 503: shorter than a vendor's
+/// own timeout, so the vendor hears "retry" rather than nothing (a late write is then absorbed
+/// by the duplicate check).
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
+/// Seconds the vendor is asked to wait after a 503.
+const RETRY_AFTER_SECONDS: &str = "1";
+/// Test hook: an alert with this id makes its handler panic, to show the listener survives.
+pub const PANIC_HOOK_ENV: &str = "HELLOWORLD_TEST_PANIC_ALERT_ID";
+
+/// What every handler shares.
+pub struct App {
+    /// The checked params.
+    pub settings: ListenerSettings,
+    /// The bounded queue to the writer.
+    pub queue: SyncSender<Work>,
+    /// The alert id that triggers the panic test hook, if set.
+    pub panic_alert_id: Option<String>,
+}
+
+/// The routes, with the body limit.
+pub fn router(app: Arc<App>) -> Router {
+    Router::new()
+        .route("/", post(push))
+        .route("/health", get(health))
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .with_state(app)
+}
+
+async fn health() -> Response {
+    (StatusCode::OK, axum::Json(json!({"status": "ok"}))).into_response()
+}
+
+async fn push(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> Response {
+    let handled = AssertUnwindSafe(handle(app.clone(), headers, body))
+        .catch_unwind()
+        .await;
+    handled.unwrap_or_else(|_| {
+        // A full queue drops the notice; the panic is still in stderr and the 500 tells the vendor.
+        let _ = app.queue.try_send(Work::Notice {
+            message: "long-running-execution: a push handler panicked; the listener goes on"
+                .to_owned(),
+            is_error: true,
+        });
+        refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
+    })
+}
+
+async fn handle(app: Arc<App>, headers: HeaderMap, body: Bytes) -> Response {
+    let header_text = |name| headers.get(name).and_then(|value| value.to_str().ok());
+    if let Some((user, password)) = &app.settings.basic_auth
+        && !basic_auth_ok(user, password, header_text(header::AUTHORIZATION.as_str()))
+    {
+        return refuse(StatusCode::UNAUTHORIZED, "basic auth missing or wrong");
+    }
+    if !signature_ok(&app.settings.secret, &body, header_text(SIGNATURE_HEADER)) {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "X-HelloWorld-Signature missing or wrong",
+        );
+    }
+    let alerts = match parse(&body) {
+        Ok(alerts) => alerts,
+        Err(reason) => return refuse(StatusCode::BAD_REQUEST, &reason),
+    };
+    if let Some(panic_id) = &app.panic_alert_id
+        && alerts.iter().any(|alert| &alert.id == panic_id)
+    {
+        panic!("test hook: {PANIC_HOOK_ENV} matched an alert");
+    }
+    let received = alerts.len();
+    let incidents: Vec<(String, Value)> = alerts
+        .iter()
+        .filter(|alert| app.settings.wants(alert))
+        .map(|alert| (alert.id.clone(), to_incident(alert)))
+        .collect();
+    let filtered = received - incidents.len();
+    if incidents.is_empty() {
+        return accepted(received, 0, 0, filtered);
+    }
+    let (ack, answer) = oneshot::channel();
+    match app.queue.try_send(Work::Push { incidents, ack }) {
+        Ok(()) => {}
+        Err(TrySendError::Full(_)) => return busy("the queue to XSOAR is full"),
+        Err(TrySendError::Disconnected(_)) => return busy("the listener is shutting down"),
+    }
+    match tokio::time::timeout(REQUEST_TIMEOUT, answer).await {
+        Ok(Ok(Ok(created))) => accepted(received, created.created, created.duplicates, filtered),
+        Ok(Ok(Err(error))) => busy(&format!("XSOAR did not accept the incidents: {error}")),
+        Ok(Err(_)) => busy("the incident writer restarted"),
+        Err(_) => busy("XSOAR did not accept the incidents in time"),
+    }
+}
+
+/// One alert, or `{"alerts": [...]}`; the reason names what is wrong.
+fn parse(body: &[u8]) -> Result<Vec<Alert>, String> {
+    let value: Value =
+        serde_json::from_slice(body).map_err(|error| format!("the body is not JSON: {error}"))?;
+    let raw_alerts = match value {
+        Value::Object(mut fields) if fields.contains_key("alerts") => {
+            match fields.remove("alerts") {
+                Some(Value::Array(alerts)) => alerts,
+                _ => return Err("`alerts` must be an array of alerts".to_owned()),
+            }
+        }
+        Value::Object(_) => vec![value],
+        _ => return Err("the body must be an alert object or {\"alerts\": [...]}".to_owned()),
+    };
+    raw_alerts
+        .into_iter()
+        .enumerate()
+        .map(|(index, raw)| {
+            Alert::from_json(raw).map_err(|error| format!("alert {index} is not an alert: {error}"))
+        })
+        .collect()
+}
+
+/// The same incident fetch creates; an unreadable time or severity falls back as in fetch.
+fn to_incident(alert: &Alert) -> Value {
+    let occurred = created_ms(&alert.created).unwrap_or_else(|| Utc::now().timestamp_millis());
+    incident(
+        alert,
+        occurred,
+        xsoar_severity(&alert.severity).unwrap_or(0),
+    )
+}
+
+fn accepted(received: usize, created: usize, duplicates: usize, filtered: usize) -> Response {
+    let body = json!({"received": received, "created": created, "duplicates": duplicates, "filtered": filtered});
+    (StatusCode::OK, axum::Json(body)).into_response()
+}
+
+fn busy(reason: &str) -> Response {
+    let mut response = refuse(StatusCode::SERVICE_UNAVAILABLE, reason);
+    response.headers_mut().insert(
+        header::RETRY_AFTER,
+        header::HeaderValue::from_static(RETRY_AFTER_SECONDS),
+    );
+    response
+}
+
+fn refuse(status: StatusCode, reason: &str) -> Response {
+    (status, axum::Json(json!({"error": reason}))).into_response()
+}
