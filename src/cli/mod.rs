@@ -62,6 +62,17 @@ enum Mode {
     /// Exit status: 0 on success, 1 when the command produced an error entry, 2 when the
     /// invocation itself is wrong (unknown command, malformed NAME=VALUE, unknown param).
     Run(RunArgs),
+    /// Run long-running-execution with the local host: listen on the instance's longRunningPort
+    /// for signed alert pushes and create incidents in the state database, until Ctrl-C or
+    /// SIGTERM (which drain and exit). `helloworld sim --push-to URL --push-rate R
+    /// --webhook-secret S` drives it.
+    LongRunning {
+        #[command(flatten)]
+        instance: instance::InstanceArgs,
+        /// Also print log lines and module health on stderr.
+        #[arg(short, long)]
+        verbose: bool,
+    },
     /// Speak the host protocol on stdin/stdout (started by the Python bridge inside XSOAR;
     /// see docs/host-protocol.md).
     Xsoar,
@@ -135,6 +146,17 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.mode {
         Mode::Run(args) => run::run(&args),
+        Mode::LongRunning { instance, verbose } => run::run(&RunArgs {
+            command: "long-running-execution".to_owned(),
+            args: Vec::new(),
+            instance,
+            json: false,
+            verbose,
+            last_run: None,
+            no_follow: true,
+            poll_interval: None,
+            files_dir: PathBuf::from("."),
+        }),
         Mode::Xsoar => serve_xsoar(),
         Mode::Sim(args) => sim::serve(&args),
         Mode::Fetch(args) => fetch::run(&args),

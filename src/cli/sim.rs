@@ -35,8 +35,13 @@ pub(super) struct SimArgs {
     /// same hour serve identical alerts.
     #[arg(long, value_name = "TIME")]
     anchor: Option<DateTime<Utc>>,
-    /// New alerts per second while running.
-    #[arg(long, default_value_t = 0.0, value_name = "PER_SECOND")]
+    /// New alerts per second while running (--push-rate is the same flag).
+    #[arg(
+        long,
+        visible_alias = "push-rate",
+        default_value_t = 0.0,
+        value_name = "PER_SECOND"
+    )]
     rate: f64,
     /// Seconds a scan takes to complete.
     #[arg(long, default_value_t = 10)]
@@ -62,8 +67,8 @@ pub(super) struct SimArgs {
     /// The API key to accept instead of the one derived from the seed.
     #[arg(long, env = "HELLOWORLD_SIM_API_KEY", hide_env_values = true)]
     api_key: Option<String>,
-    /// Push new alerts (see --rate) to this URL as signed webhooks.
-    #[arg(long, value_name = "URL")]
+    /// Push new alerts (see --rate) to this URL as signed webhooks (--push-to is the same flag).
+    #[arg(long, visible_alias = "push-to", value_name = "URL")]
     webhook_url: Option<String>,
     /// The HMAC secret of webhook pushes.
     #[arg(

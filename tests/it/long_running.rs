@@ -11,7 +11,7 @@ use std::time::Duration;
 use helloworld::sim::{SIGNATURE_HEADER, signature};
 use serde_json::{Value, json};
 
-use crate::support::{helloworld, temp_dir};
+use crate::support::{Sim, helloworld, temp_dir};
 
 const SECRET: &str = "long-running-webhook-secret";
 
@@ -30,13 +30,19 @@ fn free_port() -> u16 {
 }
 
 impl Listener {
+    /// `helloworld run long-running-execution` with `params` and `env`.
     async fn start(label: &str, env: &[(&str, &str)], params: &[&str]) -> Self {
+        Self::start_as(&["run", "long-running-execution"], label, env, params).await
+    }
+
+    async fn start_as(mode: &[&str], label: &str, env: &[(&str, &str)], params: &[&str]) -> Self {
         let dir = temp_dir(label);
         let state = dir.join("state.db");
         let port = free_port();
         let mut command = helloworld();
         command
-            .args(["run", "long-running-execution", "--state"])
+            .args(mode)
+            .arg("--state")
             .arg(&state)
             .args(["-p", "url=http://127.0.0.1:9"])
             .args(["-p", &format!("longRunningPort={port}")])
@@ -364,5 +370,49 @@ async fn soak_every_acknowledged_alert_is_an_incident_exactly_once() {
     assert!(
         incidents.values().all(|(count, _)| *count == 1),
         "exactly once"
+    );
+}
+
+#[tokio::test]
+async fn the_simulator_pushes_live_alerts_into_helloworld_long_running() {
+    let listener = Listener::start_as(&["long-running"], "lr-sim", &[], &[]).await;
+    let sim = Sim::start(helloworld::sim::SimConfig {
+        alerts: 0,
+        rate: 50.0,
+        webhook: Some(helloworld::sim::Webhook {
+            url: format!("{}/", listener.url),
+            secret: SECRET.to_owned(),
+        }),
+        ..helloworld::sim::SimConfig::new(11)
+    })
+    .await;
+    let mut waited = 0;
+    while stored(&listener.state).len() < 20 {
+        assert!(
+            waited < 400,
+            "no 20 incidents within 20 s: {}",
+            listener.stderr()
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        waited += 1;
+    }
+    let (code, stderr, state) = listener.terminate();
+    assert_eq!(code, Some(0), "{stderr}");
+    let truth = sim.ground("/_sim/alerts").await;
+    let wanted: std::collections::BTreeSet<String> = truth["alerts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|alert| alert["status"] == "ACTIVE")
+        .map(|alert| alert["id"].as_str().unwrap().to_owned())
+        .collect();
+    let incidents = stored(&state);
+    assert!(
+        incidents.values().all(|(count, _)| *count == 1),
+        "no duplicates"
+    );
+    assert!(
+        incidents.keys().all(|id| wanted.contains(id)),
+        "only the simulator's ACTIVE alerts (the default filters) became incidents"
     );
 }
