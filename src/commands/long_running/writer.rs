@@ -153,7 +153,7 @@ fn write(host: &dyn Host, seen: &mut SeenWindow, batch: Vec<Work>) -> Result<(),
     };
     if result.is_ok() {
         for id in new_ids {
-            seen.insert(id);
+            seen.insert(&id);
         }
     }
     for (ack, outcome) in pushes {
