@@ -12,6 +12,12 @@ binary's side (it cannot start, exits early, prints a line that is not JSON, nev
 run ends with one clear error naming the exit status and the last lines of the binary's stderr,
 secrets masked: an error entry for normal commands, a raised exception for the commands the
 server runs itself (as CommonServerPython's return_error does).
+
+`long-running-execution` is the exception: it must never end on a failure. The binary sends a
+`heartbeat` at least every 10 s; a binary that falls silent for HEARTBEAT_TIMEOUT_SECONDS is
+hung, and is killed. A binary that fails or hangs is reported in module health and started
+again after a growing wait. XSOAR's own heartbeat to the server is sent by the `demisto` object
+that runs this script; nothing here replaces it.
 """
 
 import collections
@@ -29,11 +35,17 @@ except NameError:
 
 PROTOCOL = 1
 DEFAULT_BINARY = "/usr/local/bin/helloworld"
+LONG_RUNNING = "long-running-execution"
 SERVER_COMMANDS = frozenset(
-    ["fetch-incidents", "long-running-execution", "fetch-credentials", "fetch-indicators"]
+    ["fetch-incidents", LONG_RUNNING, "fetch-credentials", "fetch-indicators"]
 )
 # The binary says hello at once; only a broken image makes it wait. Overridable for tests.
 HELLO_TIMEOUT_SECONDS = float(os.environ.get("HELLOWORLD_BRIDGE_HELLO_TIMEOUT", "60"))
+# A long-running binary silent for this long is hung. Overridable for tests.
+HEARTBEAT_TIMEOUT_SECONDS = float(os.environ.get("HELLOWORLD_BRIDGE_HEARTBEAT_TIMEOUT", "60"))
+# The first wait before starting a failed long-running binary again; it doubles up to the max.
+RESTART_BACKOFF_SECONDS = float(os.environ.get("HELLOWORLD_BRIDGE_RESTART_BACKOFF", "1"))
+MAX_RESTART_BACKOFF_SECONDS = 60
 EXIT_GRACE_SECONDS = 5
 STDERR_TAIL_LINES = 20
 SECRET_PARAM_WORDS = ("key", "password", "secret", "token", "credentials")
@@ -66,7 +78,7 @@ class Binary:
                 f"Cannot start the helloworld binary at {path}: {error}. Set HELLOWORLD_BINARY, "
                 f"or run the integration in its Docker image, which has it at {DEFAULT_BINARY}"
             )
-        self.started = time.monotonic()
+        self.last_heard = time.monotonic()
         self.lines = queue.Queue()
         self.stderr_tail = collections.deque(maxlen=STDERR_TAIL_LINES)
         # Both pipes are drained on threads, so a chatty binary never blocks on a full pipe.
@@ -88,8 +100,9 @@ class Binary:
         try:
             line = self.lines.get(timeout=timeout)
         except queue.Empty:
-            waited = time.monotonic() - self.started
+            waited = time.monotonic() - self.last_heard
             raise BridgeError(f"did not send {awaited} within {waited:.0f} s", kill=True)
+        self.last_heard = time.monotonic()
         if line is None:
             raise BridgeError(f"closed its output before sending {awaited}")
         try:
@@ -218,6 +231,8 @@ def notify(message):
         log(message.get("message"))
     elif kind == "updateModuleHealth":
         demisto.updateModuleHealth(message.get("message"), message.get("is_error", False))
+    elif kind == "heartbeat":
+        pass  # its arrival is the point: receive() waits for it with a deadline
     else:
         demisto.info(f"Warning: the helloworld bridge ignored a message of unknown type {kind!r}")
 
@@ -225,12 +240,19 @@ def notify(message):
 def run_deadline(command, context):
     """When to give up on `done`: just before XSOAR's own timeout, so the cause is not lost.
 
-    Long-running runs never end; without a TimeoutDuration, XSOAR's timeout and the binary's own
-    HTTP timeouts bound the run."""
+    Long-running runs never end; they are bounded per message instead (see message_deadline).
+    Without a TimeoutDuration, XSOAR's timeout and the binary's own HTTP timeouts bound the run."""
     timeout_ns = context.get("TimeoutDuration")
-    if command == "long-running-execution" or not isinstance(timeout_ns, (int, float)):
+    if command == LONG_RUNNING or not isinstance(timeout_ns, (int, float)):
         return None
     return time.monotonic() + 0.9 * timeout_ns / 1e9 if timeout_ns > 0 else None
+
+
+def message_deadline(command, run_end):
+    """When the next message must have arrived: a long-running binary must keep talking."""
+    if command == LONG_RUNNING:
+        return time.monotonic() + HEARTBEAT_TIMEOUT_SECONDS
+    return run_end
 
 
 def check_hello(hello):
@@ -253,8 +275,9 @@ def run_binary(command, binary):
     binary.send({"type": "start", "protocol": PROTOCOL, "command": command,
                  "args": demisto.args(), "params": demisto.params(), "context": context})
     deadline = run_deadline(command, context)
+    awaited = "`done` or a heartbeat" if command == LONG_RUNNING else "`done`"
     while True:
-        message = binary.receive(deadline, "`done`")
+        message = binary.receive(message_deadline(command, deadline), awaited)
         if message.get("type") == "done":
             if message.get("status") not in ("ok", "error", "exception"):
                 raise BridgeError(f"sent `done` with an unknown status {message.get('status')!r}")
@@ -289,12 +312,34 @@ def run(command):
     return done, binary.stderr_text()
 
 
+def supervise_long_running(params):
+    """Runs the long-running binary again and again: a crash or a hang is logged, reported in
+    module health and followed by a new binary after a growing wait. It returns only when the
+    binary ends the job itself (`done`), which it does when asked to stop."""
+    backoff = RESTART_BACKOFF_SECONDS
+    while True:
+        started = time.monotonic()
+        try:
+            return run(LONG_RUNNING)
+        except BridgeError as error:
+            if time.monotonic() - started > MAX_RESTART_BACKOFF_SECONDS:
+                backoff = RESTART_BACKOFF_SECONDS  # it ran well for a while: start over gently
+            text = mask(f"{error} Starting it again in {backoff:g} s.", params)
+            demisto.error(text)
+            demisto.updateModuleHealth(text, True)
+        time.sleep(backoff)
+        backoff = min(backoff * 2, MAX_RESTART_BACKOFF_SECONDS)
+
+
 def main():
     """Runs the current command through the binary and reports how it ended."""
     command = demisto.command()
     params = demisto.params()
     try:
-        done, stderr = run(command)
+        if command == LONG_RUNNING:
+            done, stderr = supervise_long_running(params)
+        else:
+            done, stderr = run(command)
     except BridgeError as error:
         report_failure(command, mask(str(error), params))
         return

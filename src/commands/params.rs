@@ -94,10 +94,11 @@ pub static PARAMS: &[ParamSpec] = &[
         .additional_info("Listen for the vendor's alert pushes and create incidents as they arrive."),
     ParamSpec::new("longRunningPort", "Listen port", ParamType::ShortText, Section::Collect)
         .additional_info("The port the push listener binds. The vendor pushes to it directly, or through the server at /instance/execute/<instance name>."),
-    ParamSpec::new("webhook_secret", "Webhook secret", ParamType::Encrypted, Section::Collect)
+    ParamSpec::new("webhook_secret", "Webhook secret", ParamType::Credentials, Section::Collect)
         .additional_info("The secret the vendor signs each push with (X-HelloWorld-Signature: sha256=HMAC-SHA256 of the body). Pushes without a valid signature are refused."),
-    ParamSpec::new("credentials", "Listener basic auth", ParamType::Credentials, Section::Collect)
-        .additional_info("Optional: user name and password that pushes must also carry as HTTP basic auth.")
+    ParamSpec::new("credentials", "Listener basic auth password", ParamType::Credentials, Section::Collect)
+        .user_label("Listener basic auth user name")
+        .additional_info("Optional: user name and password that pushes must also carry as HTTP basic auth (on the command line: user:password).")
         .advanced(),
     ParamSpec::new("reputation_concurrency", "Concurrent reputation lookups", ParamType::ShortText, Section::Connect)
         .default_value("8")

@@ -118,6 +118,14 @@ impl<H: Host + ?Sized> Host for MaskedHost<'_, H> {
     fn add_secret(&self, secret: &str) {
         self.masker.add(secret);
     }
+
+    fn heartbeat(&self) -> Result<(), HostError> {
+        self.inner.heartbeat()
+    }
+
+    fn has_gone_away(&self) -> bool {
+        self.inner.has_gone_away()
+    }
 }
 
 #[cfg(test)]

@@ -223,4 +223,16 @@ pub trait Host: Send + Sync {
     /// Registers a secret learnt at run time (an access token), so that no output or log line
     /// of this run shows it. Only masking hosts act on it.
     fn add_secret(&self, _secret: &str) {}
+
+    /// Tells the host the long-running job is alive and working, so that a bridge can tell a
+    /// hung job from a quiet one. Hosts without a peer to tell ignore it.
+    fn heartbeat(&self) -> Result<(), HostError> {
+        Ok(())
+    }
+
+    /// Whether the host is gone for good (the bridge closed the pipe): nothing sent to it can
+    /// arrive any more, so the long-running job drains and ends. Local hosts never go away.
+    fn has_gone_away(&self) -> bool {
+        false
+    }
 }

@@ -6,7 +6,9 @@
 
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::mpsc::{Receiver, channel};
+use std::sync::{Arc, Mutex};
 
 use serde_json::{Map, Value, json};
 
@@ -16,13 +18,44 @@ use crate::xsoar::Entry;
 /// The protocol version this binary speaks.
 pub const PROTOCOL_VERSION: u64 = 1;
 
-struct Channel<R, W> {
-    reader: R,
+struct Channel<W> {
+    /// The bridge's lines, read ahead by [`spawn_reader`]; closed at end of input.
+    lines: Receiver<std::io::Result<String>>,
     writer: W,
     next_seq: u64,
 }
 
-impl<R: BufRead, W: Write> Channel<R, W> {
+/// Reads the bridge's lines on a thread of their own, so that the end of input is noticed even
+/// while no reply is awaited (an idle long-running job must hear that the bridge went away).
+fn spawn_reader<R: BufRead + Send + 'static>(
+    mut reader: R,
+    gone: Arc<AtomicBool>,
+) -> Result<Receiver<std::io::Result<String>>, HostError> {
+    let (sender, lines) = channel();
+    std::thread::Builder::new()
+        .name("bridge-reader".into())
+        .spawn(move || {
+            loop {
+                let mut line = String::new();
+                match reader.read_line(&mut line) {
+                    Ok(0) => break,
+                    Ok(_) => {
+                        if sender.send(Ok(line)).is_err() {
+                            return;
+                        }
+                    }
+                    Err(error) => {
+                        let _ = sender.send(Err(error));
+                        break;
+                    }
+                }
+            }
+            gone.store(true, Ordering::SeqCst);
+        })?;
+    Ok(lines)
+}
+
+impl<W: Write> Channel<W> {
     fn send(&mut self, message: &Value) -> Result<(), HostError> {
         let line = serde_json::to_string(message)
             .map_err(|error| HostError::Protocol(format!("cannot encode a message: {error}")))?;
@@ -33,12 +66,14 @@ impl<R: BufRead, W: Write> Channel<R, W> {
     }
 
     fn receive(&mut self) -> Result<Value, HostError> {
-        let mut line = String::new();
-        if self.reader.read_line(&mut line)? == 0 {
-            return Err(HostError::Protocol(
-                "the bridge closed its end of the pipe".into(),
-            ));
-        }
+        let line = match self.lines.recv() {
+            Ok(line) => line?,
+            Err(_) => {
+                return Err(HostError::Protocol(
+                    "the bridge closed its end of the pipe".into(),
+                ));
+            }
+        };
         serde_json::from_str(&line).map_err(|error| {
             HostError::Protocol(format!(
                 "the bridge sent a line that is not JSON ({error}): {}",
@@ -75,13 +110,14 @@ impl<R: BufRead, W: Write> Channel<R, W> {
 }
 
 /// A host that forwards every call to the Python bridge over a pair of byte streams.
-pub struct StdioHost<R, W> {
+pub struct StdioHost<W> {
     calling: CallingContext,
     files_dir: PathBuf,
-    channel: Mutex<Channel<R, W>>,
+    channel: Mutex<Channel<W>>,
+    gone: Arc<AtomicBool>,
 }
 
-impl<R, W> std::fmt::Debug for StdioHost<R, W> {
+impl<W> std::fmt::Debug for StdioHost<W> {
     fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         formatter
             .debug_struct("StdioHost")
@@ -90,12 +126,13 @@ impl<R, W> std::fmt::Debug for StdioHost<R, W> {
     }
 }
 
-impl<R: BufRead + Send, W: Write + Send> StdioHost<R, W> {
+impl<W: Write + Send> StdioHost<W> {
     /// Says hello and reads the bridge's `start`. A bridge of another protocol version, or a
     /// first line that is not a `start`, is answered with a `done` exception explaining why.
-    pub fn connect(reader: R, writer: W) -> Result<Self, HostError> {
+    pub fn connect<R: BufRead + Send + 'static>(reader: R, writer: W) -> Result<Self, HostError> {
+        let gone = Arc::new(AtomicBool::new(false));
         let mut channel = Channel {
-            reader,
+            lines: spawn_reader(reader, gone.clone())?,
             writer,
             next_seq: 1,
         };
@@ -136,6 +173,7 @@ impl<R: BufRead + Send, W: Write + Send> StdioHost<R, W> {
             calling,
             files_dir: PathBuf::from("."),
             channel: Mutex::new(channel),
+            gone,
         })
     }
 
@@ -153,7 +191,7 @@ impl<R: BufRead + Send, W: Write + Send> StdioHost<R, W> {
 
     fn with_channel<T>(
         &self,
-        call: impl FnOnce(&mut Channel<R, W>) -> Result<T, HostError>,
+        call: impl FnOnce(&mut Channel<W>) -> Result<T, HostError>,
     ) -> Result<T, HostError> {
         // One call at a time: a request and its reply must not interleave with another's.
         let mut channel = self
@@ -199,7 +237,7 @@ fn done_message(status: &RunStatus) -> Value {
     }
 }
 
-impl<R: BufRead + Send, W: Write + Send> Host for StdioHost<R, W> {
+impl<W: Write + Send> Host for StdioHost<W> {
     fn calling_context(&self) -> &CallingContext {
         &self.calling
     }
@@ -279,6 +317,14 @@ impl<R: BufRead + Send, W: Write + Send> Host for StdioHost<R, W> {
         let line = json!({"type": "log", "level": level.as_str(), "message": message});
         // A log line that cannot be written must not fail the command it describes.
         let _ = self.with_channel(|channel| channel.send(&line));
+    }
+
+    fn heartbeat(&self) -> Result<(), HostError> {
+        self.with_channel(|channel| channel.send(&json!({"type": "heartbeat"})))
+    }
+
+    fn has_gone_away(&self) -> bool {
+        self.gone.load(Ordering::SeqCst)
     }
 }
 
@@ -370,6 +416,22 @@ mod tests {
             json!({"type": "setLastRun", "value": {"time": "u"}, "seq": 4})
         );
         assert_eq!(messages[6], json!({"type": "done", "status": "ok"}));
+    }
+
+    #[test]
+    fn the_end_of_input_is_noticed_without_a_request_and_heartbeats_need_no_reply() {
+        let mut output = Vec::new();
+        let host = StdioHost::connect(bridge_lines(&[start(1)]), &mut output).unwrap();
+        for _ in 0..500 {
+            if host.has_gone_away() {
+                break;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(10));
+        }
+        assert!(host.has_gone_away());
+        host.heartbeat().unwrap();
+        drop(host);
+        assert_eq!(sent(&output).last(), Some(&json!({"type": "heartbeat"})));
     }
 
     #[test]

@@ -72,9 +72,16 @@ fn param_yml(param: &ParamSpec) -> Value {
     let mut yml = Map::new();
     yml.insert("name".into(), json!(param.name));
     if param.param_type == ParamType::Credentials {
-        // A secret alone, such as an API key: XSOAR shows only the password box.
         yml.insert("displaypassword".into(), json!(param.display));
-        yml.insert("hiddenusername".into(), json!(true));
+        match param.user_label {
+            Some(user_label) => {
+                yml.insert("display".into(), json!(user_label));
+            }
+            // A secret alone, such as an API key: XSOAR shows only the password box.
+            None => {
+                yml.insert("hiddenusername".into(), json!(true));
+            }
+        }
     } else {
         yml.insert("display".into(), json!(param.display));
     }

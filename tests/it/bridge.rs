@@ -598,3 +598,63 @@ fn an_exception_from_demisto_is_an_error_reply_with_its_text() {
     assert_eq!(replies[0], json!({"seq": 1, "error": "quota exceeded"}));
     assert_eq!(replies[49], json!({"seq": 50, "error": "quota exceeded"}));
 }
+
+/// A long-running fake binary that hangs (one heartbeat, then silence) on its first start,
+/// crashes on its second, and on its third creates an incident and ends the job.
+const FLAKY_LONG_RUNNING: &str = r#"#!/usr/bin/env python3
+import json, os, sys, time
+
+def send(message):
+    print(json.dumps(message), flush=True)
+
+runs = int(open("runs").read()) if os.path.exists("runs") else 0
+open("runs", "w").write(str(runs + 1))
+send({"type": "hello", "protocol": 1, "binary": "fake"})
+sys.stdin.readline()
+send({"type": "heartbeat"})
+if runs == 0:
+    time.sleep(60)
+if runs == 1:
+    print("crashing on purpose", file=sys.stderr)
+    sys.exit(5)
+send({"type": "createIncidents", "seq": 1, "incidents": [{"name": "after the restarts"}], "last_run": None})
+sys.stdin.readline()
+send({"type": "done", "status": "ok"})
+"#;
+
+#[test]
+fn a_hung_or_crashed_long_running_binary_is_reported_and_started_again() {
+    let dir = Workdir::new();
+    let binary = dir.fake_binary("flaky", FLAKY_LONG_RUNNING);
+    let run = run_bridge(
+        &state("long-running-execution", json!({}), json!({})),
+        &binary,
+        &[
+            ("HELLOWORLD_BRIDGE_HEARTBEAT_TIMEOUT", "1"),
+            ("HELLOWORLD_BRIDGE_RESTART_BACKOFF", "0.1"),
+        ],
+    );
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    let health = run.calls("updateModuleHealth");
+    assert_eq!(health.len(), 2, "{health:?}");
+    let hung = health[0]["message"].as_str().unwrap();
+    assert!(
+        hung.contains("did not send `done` or a heartbeat within 1 s")
+            && hung.contains("The bridge stopped it")
+            && hung.contains("Starting it again in 0.1 s"),
+        "{hung}"
+    );
+    let crashed = health[1]["message"].as_str().unwrap();
+    assert!(
+        crashed.contains("exit status 5")
+            && crashed.contains("crashing on purpose")
+            && crashed.contains("Starting it again in 0.2 s"),
+        "{crashed}"
+    );
+    assert!(health.iter().all(|call| call["is_error"] == json!(true)));
+    assert_eq!(
+        run.calls("createIncidents")[0]["incidents"][0]["name"],
+        "after the restarts"
+    );
+    assert!(run.calls("results").is_empty(), "no entry: {}", run.record);
+}

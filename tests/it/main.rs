@@ -18,6 +18,7 @@ mod fetch_reliability; // fetch-incidents item by item of the B14 reliability li
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge
 mod local_host; // the local host: instances from a config, the SQLite state, fetch, incidents, context
 mod long_running; // long-running-execution as a process, pushed to over loopback HTTP
+mod long_running_bridge; // long-running-execution behind the host protocol, this test as the bridge
 mod manifest; // integration.yml, the README reference, the Dockerfile and the bridge agree with the code
 mod reputation; // ip, domain and url: goldens, DBotScore, input order, retries, concurrency
 mod scan_commands; // scan start/status/results: built-in polling, GenericPolling, files, the binary

@@ -1,8 +1,9 @@
 //! The HTTP side: `POST /` takes the vendor's signed pushes (one alert, or `{"alerts": [...]}`
 //! as `api/openapi.yaml` `webhooks.newAlerts` says), `GET /health` answers while the listener
 //! runs. Refusals: 401 for a missing or wrong signature (or basic auth), 413 over the body
-//! limit, 400 with the reason for JSON that is not a push, 503 with Retry-After when the queue
-//! to the host is full or the host did not accept the incidents in time. 200 means the host
+//! limit, 400 with the reason for JSON that is not a push, 408 for a request not received in
+//! [`REQUEST_DEADLINE`], 503 with Retry-After when the queue to the host is full (in pushes or in
+//! bytes) or the host did not accept the incidents in time. 200 means the host
 //! accepted every incident of the push, so the vendor retries whatever was not acknowledged.
 //! A panicking handler answers 500 and is reported; the listener goes on.
 
@@ -13,14 +14,15 @@ use std::time::Duration;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::{DefaultBodyLimit, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{Next, from_fn};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use chrono::Utc;
 use futures_util::FutureExt;
 use serde_json::{Value, json};
-use tokio::sync::oneshot;
+use tokio::sync::{Semaphore, oneshot};
 
 use super::settings::ListenerSettings;
 use super::verify::{SIGNATURE_HEADER, basic_auth_ok, signature_ok};
@@ -34,6 +36,12 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// own timeout, so the vendor hears "retry" rather than nothing (a late write is then absorbed
 /// by the duplicate check).
 pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
+/// The whole request, body included, must be handled within this (a slow sender holds a
+/// connection and memory; it gets 408).
+pub const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
+/// Body bytes of the pushes waiting for the host, at most: with the queue's length this bounds
+/// the listener's memory whatever the pushes' sizes.
+pub const MAX_QUEUED_BYTES: usize = 16 * 1024 * 1024;
 /// Seconds the vendor is asked to wait after a 503.
 const RETRY_AFTER_SECONDS: &str = "1";
 /// Test hook: an alert with this id makes its handler panic, to show the listener survives.
@@ -45,6 +53,9 @@ pub struct App {
     pub settings: ListenerSettings,
     /// The bounded queue to the writer.
     pub queue: SyncSender<Work>,
+    /// Permits for the body bytes queued ([`MAX_QUEUED_BYTES`]); a push holds its bytes' worth
+    /// until the writer is done with it.
+    pub budget: Arc<Semaphore>,
     /// The alert id that triggers the panic test hook, if set.
     pub panic_alert_id: Option<String>,
 }
@@ -55,7 +66,32 @@ pub fn router(app: Arc<App>) -> Router {
         .route("/", post(push))
         .route("/health", get(health))
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(from_fn(refuse_announced_oversize))
+        .layer(from_fn(within_deadline))
         .with_state(app)
+}
+
+/// A body announced (Content-Length) over the limit is refused before a byte of it is read;
+/// the limit above still stops bodies without a length.
+async fn refuse_announced_oversize(request: Request, next: Next) -> Response {
+    let announced = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|text| text.parse::<u64>().ok());
+    if announced.is_some_and(|length| length > MAX_BODY_BYTES as u64) {
+        return refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            &format!("the body is over {MAX_BODY_BYTES} bytes; push fewer alerts at a time"),
+        );
+    }
+    next.run(request).await
+}
+
+async fn within_deadline(request: Request, next: Next) -> Response {
+    tokio::time::timeout(REQUEST_DEADLINE, next.run(request))
+        .await
+        .unwrap_or_else(|_| refuse(StatusCode::REQUEST_TIMEOUT, "the request took too long"))
 }
 
 async fn health() -> Response {
@@ -109,8 +145,16 @@ async fn handle(app: Arc<App>, headers: HeaderMap, body: Bytes) -> Response {
     if incidents.is_empty() {
         return accepted(received, 0, 0, filtered);
     }
+    let bytes = u32::try_from(body.len()).unwrap_or(u32::MAX);
+    let Ok(permit) = app.budget.clone().try_acquire_many_owned(bytes) else {
+        return busy("the pushes waiting for XSOAR fill the listener's memory budget");
+    };
     let (ack, answer) = oneshot::channel();
-    match app.queue.try_send(Work::Push { incidents, ack }) {
+    match app.queue.try_send(Work::Push {
+        incidents,
+        ack,
+        permit,
+    }) {
         Ok(()) => {}
         Err(TrySendError::Full(_)) => return busy("the queue to XSOAR is full"),
         Err(TrySendError::Disconnected(_)) => return busy("the listener is shutting down"),

@@ -13,7 +13,7 @@ use std::sync::mpsc::Receiver;
 use std::time::Duration;
 
 use serde_json::Value;
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, oneshot};
 
 use super::dedup::SeenWindow;
 use crate::host::{Host, LogLevel};
@@ -33,7 +33,11 @@ pub enum Work {
         incidents: Vec<(String, Value)>,
         /// Where the outcome goes: the numbers created and skipped as duplicates, or the error.
         ack: oneshot::Sender<Result<Created, String>>,
+        /// The push's share of the listener's memory budget, given back when it is written.
+        permit: OwnedSemaphorePermit,
     },
+    /// Tell the host the job is alive.
+    Heartbeat,
     /// Something for the log and module health (`is_error` marks a failure).
     Notice {
         /// What happened.
@@ -79,8 +83,11 @@ pub fn run(host: &dyn Host, queue: &Receiver<Work>) {
             Some(message) => {
                 report(host, &format!("long-running-execution: {message}"), true);
                 failing = true;
-                std::thread::sleep(backoff);
-                backoff = (backoff * 2).min(MAX_BACKOFF);
+                // A host that is gone will not come back: drain the queue without waiting.
+                if !host.has_gone_away() {
+                    std::thread::sleep(backoff);
+                    backoff = (backoff * 2).min(MAX_BACKOFF);
+                }
             }
             None if failing => {
                 failing = false;
@@ -99,7 +106,7 @@ pub fn run(host: &dyn Host, queue: &Receiver<Work>) {
 fn incident_count(work: &Work) -> usize {
     match work {
         Work::Push { incidents, .. } => incidents.len(),
-        Work::Notice { .. } => 0,
+        Work::Notice { .. } | Work::Heartbeat => 0,
     }
 }
 
@@ -125,13 +132,22 @@ fn write(host: &dyn Host, seen: &mut SeenWindow, batch: Vec<Work>) -> Result<(),
     let mut incidents = Vec::new();
     let mut new_ids = HashSet::new();
     let mut pushes = Vec::new();
+    // The pushes' memory budget is given back when this call returns, after the host call.
+    let mut held = Vec::new();
     for work in batch {
         match work {
             Work::Notice { message, is_error } => report(host, &message, is_error),
+            // A failed heartbeat needs no report: the host is unreachable, and the next
+            // createIncidents says so.
+            Work::Heartbeat => {
+                let _ = host.heartbeat();
+            }
             Work::Push {
                 incidents: items,
                 ack,
+                permit,
             } => {
+                held.push(permit);
                 let mut outcome = Created::default();
                 for (id, incident) in items {
                     if seen.contains(&id) || !new_ids.insert(id) {
@@ -162,4 +178,76 @@ fn write(host: &dyn Host, seen: &mut SeenWindow, batch: Vec<Work>) -> Result<(),
         let _ = ack.send(result.clone().map(|()| outcome));
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::host::CallingContext;
+    use crate::host::recorder::RecordingHost;
+    use serde_json::json;
+    use std::sync::Arc;
+    use std::sync::mpsc::sync_channel;
+    use tokio::sync::Semaphore;
+
+    fn push(
+        ids: &[&str],
+        budget: &Arc<Semaphore>,
+    ) -> (Work, oneshot::Receiver<Result<Created, String>>) {
+        let (ack, answer) = oneshot::channel();
+        let incidents = ids
+            .iter()
+            .map(|id| ((*id).to_owned(), json!({"dbotMirrorId": id})))
+            .collect();
+        let permit = budget.clone().try_acquire_many_owned(1).unwrap();
+        let work = Work::Push {
+            incidents,
+            ack,
+            permit,
+        };
+        (work, answer)
+    }
+
+    #[test]
+    fn pushes_are_created_once_acknowledged_and_their_budget_given_back() {
+        let host = RecordingHost::new(CallingContext::new(
+            "long-running-execution",
+            serde_json::Map::new(),
+            serde_json::Map::new(),
+        ));
+        let budget = Arc::new(Semaphore::new(2));
+        let (queue, pending) = sync_channel(8);
+        let (first, first_answer) = push(&["HW-1", "HW-2"], &budget);
+        let (retry, retry_answer) = push(&["HW-2", "HW-2"], &budget);
+        queue.send(first).unwrap();
+        queue.send(Work::Heartbeat).unwrap();
+        queue.send(retry).unwrap();
+        drop(queue);
+        run(&host, &pending);
+        let created: Vec<_> = host
+            .recording()
+            .created_incidents
+            .iter()
+            .map(|incident| incident["dbotMirrorId"].clone())
+            .collect();
+        assert_eq!(created, [json!("HW-1"), json!("HW-2")]);
+        let outcome = |answer: oneshot::Receiver<Result<Created, String>>| {
+            answer.blocking_recv().unwrap().unwrap()
+        };
+        assert_eq!(
+            outcome(first_answer),
+            Created {
+                created: 2,
+                duplicates: 0
+            }
+        );
+        assert_eq!(
+            outcome(retry_answer),
+            Created {
+                created: 0,
+                duplicates: 2
+            }
+        );
+        assert_eq!(budget.available_permits(), 2);
+    }
 }

@@ -87,6 +87,9 @@ pub struct ParamSpec {
     pub advanced: bool,
     /// Whether it is hidden.
     pub hidden: bool,
+    /// For credentials: the label of the user name box, shown only when set (an API key has
+    /// none, basic auth has one).
+    pub user_label: Option<&'static str>,
 }
 
 impl ParamSpec {
@@ -108,6 +111,7 @@ impl ParamSpec {
             section,
             advanced: false,
             hidden: false,
+            user_label: None,
         }
     }
 
@@ -147,6 +151,12 @@ impl ParamSpec {
         self
     }
 
+    /// For credentials: show a user name box labelled `label` beside the password.
+    pub const fn user_label(mut self, label: &'static str) -> Self {
+        self.user_label = Some(label);
+        self
+    }
+
     /// The JSON value XSOAR would hand the integration for text typed by a person (a CLI flag,
     /// an environment variable): checkboxes become booleans, everything else stays a string.
     pub fn value_from_text(&self, text: &str) -> Result<Value, String> {
@@ -157,9 +167,15 @@ impl ParamSpec {
                     self.name
                 )
             }),
-            // A credentials param whose user name is hidden holds a secret alone (an API key): XSOAR
-            // hands it over as `{"identifier": "", "password": <secret>}`.
-            ParamType::Credentials => Ok(serde_json::json!({"identifier": "", "password": text})),
+            // XSOAR hands credentials over as `{"identifier": <user>, "password": <secret>}`. Text
+            // is the secret alone, or `user:password` when the param shows a user name.
+            ParamType::Credentials => {
+                let (user, password) = match (self.user_label, text.split_once(':')) {
+                    (Some(_), Some((user, password))) => (user, password),
+                    _ => ("", text),
+                };
+                Ok(serde_json::json!({"identifier": user, "password": password}))
+            }
             ParamType::MultiSelect => Ok(Value::Array(
                 text.split(',')
                     .map(|item| Value::String(item.trim().to_owned()))
