@@ -109,6 +109,7 @@ pub(super) fn run() -> Result<ExitCode, UsageError> {
             fetched |= *command == "fetch-incidents";
         }
         drop(store);
+        failed |= !super::demo_push::push_ingestion(&state_path, &running.api_key).await;
         for suffix in ["", "-wal", "-shm"] {
             let mut file = state_path.clone().into_os_string();
             file.push(suffix);

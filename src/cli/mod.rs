@@ -5,6 +5,7 @@
 
 mod config;
 mod demo;
+mod demo_push;
 mod fetch;
 mod instance;
 mod params;

@@ -203,12 +203,21 @@ fn demo_tours_the_commands_against_the_simulator() {
         "was deleted",
         "Fetching Results:",
         "results",
+        "$ helloworld long-running",
+        "incident(s) created as they arrived, 0 duplicate(s)",
     ] {
         assert!(
             result.stdout.contains(step),
             "the demo did not show `{step}`"
         );
     }
+    assert!(
+        !result
+            .stdout
+            .contains("; 0 incident(s) created as they arrived"),
+        "pushes became incidents: {}",
+        result.stdout
+    );
     let verdicts = ["| Bad |", "| Suspicious |", "| Good |"];
     assert!(
         verdicts
