@@ -24,6 +24,8 @@ import sys
 import tempfile
 import time
 
+from benchlib import rss_mib
+
 BINARY = "target/release/helloworld"
 SECRET = "bench-webhook-secret"
 
@@ -32,14 +34,6 @@ def free_port():
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def alert(ident):

@@ -17,6 +17,8 @@ import subprocess
 import sys
 import time
 
+from benchlib import rss_mib
+
 BINARY = "target/release/helloworld"
 ANCHOR = "2026-11-01T00:00:00Z"
 
@@ -29,14 +31,6 @@ def start(alerts):
     line = process.stdout.readline()
     elapsed = time.perf_counter() - began
     return process, json.loads(line), elapsed
-
-
-def rss_mib(pid):
-    with open(f"/proc/{pid}/status") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return float("nan")
 
 
 def token(connection, api_key):

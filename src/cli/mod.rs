@@ -46,6 +46,7 @@ const EXAMPLES: &str = "Examples:
   HELLOWORLD_API_KEY=... helloworld run ip ip=8.8.8.8 --param url=https://api.example
   helloworld config check --config instance.toml
   helloworld fetch --config instance.toml --every 1m
+  helloworld long-running --config instance.toml -p longRunningPort=8900
   helloworld incidents --config instance.toml --since \"1 hour\"
   helloworld sim --port 0 --alerts 100000 --seed 7
   helloworld commands";

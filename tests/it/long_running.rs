@@ -179,6 +179,17 @@ impl Listener {
         self.pusher.wait_until_healthy(|| self.stderr()).await;
     }
 
+    /// Waits (up to 30 s) until `done` holds; `what` names it in the failure.
+    async fn wait_for(&self, what: &str, done: impl Fn() -> bool) {
+        for _ in 0..600 {
+            if done() {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        panic!("no {what} within 30 s: {}", self.stderr());
+    }
+
     fn stderr(&self) -> String {
         std::fs::read_to_string(self.dir.join("stderr")).unwrap_or_default()
     }
@@ -441,19 +452,13 @@ async fn a_taken_port_is_reported_and_retried_until_it_is_free() {
         &[],
         &[],
     );
-    let mut waited = 0;
-    while !health_of(&listener.state)
-        .iter()
-        .any(|(error, message)| *error && message.contains("cannot listen on port"))
-    {
-        assert!(
-            waited < 600,
-            "no health error within 30 s: {}",
-            listener.stderr()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        waited += 1;
-    }
+    listener
+        .wait_for("a health error", || {
+            health_of(&listener.state)
+                .iter()
+                .any(|(error, message)| *error && message.contains("cannot listen on port"))
+        })
+        .await;
     drop(squatter);
     listener.wait_until_healthy().await;
     assert_eq!(listener.push(&alert("HW-1")).await.0, 200);
@@ -484,16 +489,9 @@ async fn the_simulator_pushes_live_alerts_into_helloworld_long_running() {
         ..helloworld::sim::SimConfig::new(11)
     })
     .await;
-    let mut waited = 0;
-    while stored(&listener.state).len() < 20 {
-        assert!(
-            waited < 400,
-            "no 20 incidents within 20 s: {}",
-            listener.stderr()
-        );
-        tokio::time::sleep(Duration::from_millis(50)).await;
-        waited += 1;
-    }
+    listener
+        .wait_for("20 incidents", || stored(&listener.state).len() >= 20)
+        .await;
     let (code, stderr, state) = listener.terminate();
     assert_eq!(code, Some(0), "{stderr}");
     let truth = sim.ground("/_sim/alerts").await;
