@@ -7,6 +7,7 @@ mod alerts;
 pub mod connection;
 mod dispatch;
 pub mod fetch;
+pub mod pack;
 pub mod params;
 mod reputation;
 mod say_hello;
