@@ -1,7 +1,8 @@
 //! `helloworld demo`: the whole integration on loopback in one command. It starts the simulator
 //! in-process on a free port and runs the integration's commands against it, printing what a SOC
 //! analyst would see in the war room, with a temporary state database. Each command that lands
-//! adds a step to [`TOUR`].
+//! adds a step to [`TOUR`]. Then a few seconds of push ingestion (`demo_push`), and last, it
+//! writes the content pack to a temporary folder and lists it.
 
 use std::process::ExitCode;
 use std::sync::Arc;
@@ -110,6 +111,7 @@ pub(super) fn run() -> Result<ExitCode, UsageError> {
         }
         drop(store);
         failed |= !super::demo_push::push_ingestion(&state_path, &running.api_key).await;
+        failed |= !pack_step();
         for suffix in ["", "-wal", "-shm"] {
             let mut file = state_path.clone().into_os_string();
             file.push(suffix);
@@ -177,4 +179,32 @@ async fn step(
     let (status, recording) = follow(host, params.clone(), polling).await;
     println_stdout("");
     status == RunStatus::Ok && !recording.entries.iter().any(crate::xsoar::Entry::is_error)
+}
+
+/// Writes the content pack into a temporary folder, kept for upload, and lists it.
+fn pack_step() -> bool {
+    let out = std::env::temp_dir().join(format!(
+        "helloworld-demo-pack-{}",
+        uuid::Uuid::new_v4().simple()
+    ));
+    println_stdout(&format!("$ helloworld pack --out {}", out.display()));
+    match super::pack::write(&out, false) {
+        Ok(written) => {
+            println_stdout(&format!(
+                "wrote {} files to {}:",
+                written.files.len(),
+                written.folder.display()
+            ));
+            println_stdout(super::pack::by_folder(&written).trim_end());
+            println_stdout(&format!(
+                "(upload it to XSOAR with: demisto-sdk upload -i {})\n",
+                written.folder.display()
+            ));
+            true
+        }
+        Err(error) => {
+            eprintln!("the pack could not be written: {error}");
+            false
+        }
+    }
 }

@@ -8,6 +8,7 @@ mod demo;
 mod demo_push;
 mod fetch;
 mod instance;
+mod pack;
 mod params;
 mod run;
 mod sim;
@@ -49,6 +50,7 @@ const EXAMPLES: &str = "Examples:
   helloworld long-running --config instance.toml -p longRunningPort=8900
   helloworld incidents --config instance.toml --since \"1 hour\"
   helloworld sim --port 0 --alerts 100000 --seed 7
+  helloworld pack --out build
   helloworld commands";
 
 #[derive(Debug, Subcommand)]
@@ -108,6 +110,9 @@ enum Mode {
         #[arg(long)]
         readme: bool,
     },
+    /// Write the content pack (integration, incident type and fields, classifier, mapper,
+    /// layout, playbooks) to DIR/Packs/HelloWorldRust, ready for demisto-sdk upload.
+    Pack(pack::PackArgs),
 }
 
 /// The flags of `helloworld run`.
@@ -166,6 +171,7 @@ pub fn main() -> ExitCode {
         Mode::Context(args) => state::context(&args),
         Mode::Config { action } => config::run(&action),
         Mode::Demo => demo::run(),
+        Mode::Pack(args) => pack::run(&args),
         Mode::Manifest { readme } => {
             let problems =
                 crate::xsoar::spec::declaration_problems("helloworld", &crate::commands::specs());

@@ -8,6 +8,7 @@ pub mod connection;
 mod dispatch;
 pub mod fetch;
 pub mod long_running;
+pub mod pack;
 pub mod params;
 mod reputation;
 mod say_hello;

@@ -30,22 +30,33 @@ pub struct Identity {
     pub from_version: &'static str,
 }
 
-/// The yml document.
+/// The yml document, as text.
 pub fn integration_yml(
     identity: &Identity,
     params: &[ParamSpec],
     commands: &[CommandSpec],
     script: &str,
 ) -> String {
+    let document = integration_document(identity, params, commands, script);
+    serde_norway::to_string(&document).unwrap_or_default()
+}
+
+/// The yml document, unified: the script and the detailed description inside it.
+pub fn integration_document(
+    identity: &Identity,
+    params: &[ParamSpec],
+    commands: &[CommandSpec],
+    script: &str,
+) -> Value {
     let names: Vec<&str> = commands.iter().map(|command| command.name).collect();
-    let document = json!({
+    json!({
         "commonfields": {"id": identity.id, "version": -1},
         "name": identity.id,
         "display": identity.display,
         "category": identity.category,
         "description": identity.description,
         "detaileddescription": identity.detailed_description,
-        "sectionOrder": [Section::Connect.as_str(), Section::Collect.as_str()],
+        "sectionorder": [Section::Connect.as_str(), Section::Collect.as_str()],
         "configuration": params.iter().map(param_yml).collect::<Vec<_>>(),
         "script": {
             "script": script,
@@ -64,8 +75,7 @@ pub fn integration_yml(
         },
         "fromversion": identity.from_version,
         "tests": ["No tests - the integration is tested by its own cargo test suite"],
-    });
-    serde_norway::to_string(&document).unwrap_or_default()
+    })
 }
 
 fn param_yml(param: &ParamSpec) -> Value {
@@ -298,6 +308,8 @@ mod tests {
         ))
         .unwrap();
         assert_eq!(yml["commonfields"], json!({"id": "X", "version": -1}));
+        // Lower case: demisto-sdk's ST111 asks for `sectionorder`, not `sectionOrder`.
+        assert_eq!(yml["sectionorder"], json!(["Connect", "Collect"]));
         assert_eq!(
             yml["configuration"][0],
             json!({"name": "api_key", "display": "API Key", "type": 4, "required": true, "section": "Connect"})

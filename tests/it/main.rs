@@ -13,6 +13,7 @@ mod bridge; // the Python bridge under python3 with a recording fake demisto, re
 mod cli_run; // `helloworld run`: output, --json document, exit statuses, bad input
 mod client_sim; // the client and test-module against the simulator: token reuse and refresh
 mod client_wiremock; // the vendor client against wiremock: tokens, retries, errors, proxy
+mod content_pack; // `helloworld pack`: the tree, --force, drift from integration.yml, mapper vs fetched rawJSON
 mod fetch_model; // fetch-incidents against random streams, faults and clock steps: exactly once
 mod fetch_reliability; // fetch-incidents item by item of the B14 reliability list
 mod host_protocol; // `helloworld xsoar` as a child process, answered by a fake bridge

@@ -10,7 +10,7 @@ use helloworld::sim::SimConfig;
 use reqwest::Method;
 use serde_json::Value;
 
-use crate::support::{Sim, helloworld, run};
+use crate::support::{Sim, helloworld, run, run_with};
 
 fn spec() -> Value {
     let text =
@@ -182,7 +182,12 @@ fn sim_flags_out_of_range_are_usage_errors() {
 
 #[test]
 fn demo_tours_the_commands_against_the_simulator() {
-    let result = run(&["demo"]);
+    // The demo keeps the pack it writes in the temp folder: give it one of this test's.
+    let result = run_with(
+        helloworld()
+            .arg("demo")
+            .env("TMPDIR", crate::support::temp_dir("demo")),
+    );
     assert_eq!(result.status, Some(0), "{}", result.stderr);
     assert!(
         result
@@ -205,6 +210,9 @@ fn demo_tours_the_commands_against_the_simulator() {
         "results",
         "$ helloworld long-running",
         "incident(s) created as they arrived, 0 duplicate(s)",
+        "$ helloworld pack --out ",
+        "IncidentFields/: incidentfield-HelloWorld_Alert_ID.json",
+        "demisto-sdk upload -i ",
     ] {
         assert!(
             result.stdout.contains(step),
