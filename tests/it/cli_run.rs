@@ -2,19 +2,14 @@
 
 use serde_json::{Value, json};
 
-use crate::support::run;
+use crate::support::{json_keys, run};
 
 #[test]
 fn say_hello_json_document_matches_the_classic_output() {
     let result = run(&["run", "helloworld-say-hello", "name=Dbot", "--json"]);
     assert_eq!(result.status, Some(0), "stderr: {}", result.stderr);
     let document: Value = serde_json::from_str(&result.stdout).expect("one JSON document");
-    let keys: Vec<&str> = document
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect();
+    let keys = json_keys(&document);
     assert_eq!(
         keys,
         [

@@ -182,3 +182,11 @@ impl Sim {
             .unwrap()
     }
 }
+
+/// The keys of a JSON object, in their order; none for anything that is not an object.
+pub(crate) fn json_keys(value: &serde_json::Value) -> Vec<&str> {
+    value
+        .as_object()
+        .map(|object| object.keys().map(String::as_str).collect())
+        .unwrap_or_default()
+}
