@@ -99,22 +99,37 @@ const DBOT_OUTPUTS: [OutputSpec; 5] = [
     ),
 ];
 
-/// The declaration and body of `ip`.
-pub(super) const IP: Command = Command {
-    spec: CommandSpec {
-        args: &[
-            ArgSpec::new("ip", "IPv4 or IPv6 addresses, comma-separated.")
-                .required()
-                .default_arg()
-                .is_array(),
-            ArgSpec::new("threshold", THRESHOLD_HELP),
-        ],
-        outputs: &[
+/// A reputation command's arguments: the values (a required list, the default argument) and
+/// the `threshold` override.
+const fn reputation_args(name: &'static str, description: &'static str) -> [ArgSpec; 2] {
+    [
+        ArgSpec::new(name, description)
+            .required()
+            .default_arg()
+            .is_array(),
+        ArgSpec::new("threshold", THRESHOLD_HELP),
+    ]
+}
+
+/// A reputation command's outputs: DBotScore's, then the command's own.
+macro_rules! reputation_outputs {
+    ($($output:expr),* $(,)?) => {
+        &[
             DBOT_OUTPUTS[0],
             DBOT_OUTPUTS[1],
             DBOT_OUTPUTS[2],
             DBOT_OUTPUTS[3],
             DBOT_OUTPUTS[4],
+            $($output),*
+        ]
+    };
+}
+
+/// The declaration and body of `ip`.
+pub(super) const IP: Command = Command {
+    spec: CommandSpec {
+        args: &reputation_args("ip", "IPv4 or IPv6 addresses, comma-separated."),
+        outputs: reputation_outputs![
             OutputSpec::new("IP.Address", OutputType::String, "IP address."),
             OutputSpec::new(
                 "IP.ASN",
@@ -198,19 +213,8 @@ pub(super) const IP: Command = Command {
 /// The declaration and body of `domain`.
 pub(super) const DOMAIN: Command = Command {
     spec: CommandSpec {
-        args: &[
-            ArgSpec::new("domain", "Domain names, comma-separated.")
-                .required()
-                .default_arg()
-                .is_array(),
-            ArgSpec::new("threshold", THRESHOLD_HELP),
-        ],
-        outputs: &[
-            DBOT_OUTPUTS[0],
-            DBOT_OUTPUTS[1],
-            DBOT_OUTPUTS[2],
-            DBOT_OUTPUTS[3],
-            DBOT_OUTPUTS[4],
+        args: &reputation_args("domain", "Domain names, comma-separated."),
+        outputs: reputation_outputs![
             OutputSpec::new("Domain.Name", OutputType::String, "The domain name."),
             OutputSpec::new(
                 "Domain.Malicious.Vendor",
@@ -334,19 +338,8 @@ pub(super) const DOMAIN: Command = Command {
 /// The declaration and body of `url`.
 pub(super) const URL: Command = Command {
     spec: CommandSpec {
-        args: &[
-            ArgSpec::new("url", "URLs, comma-separated.")
-                .required()
-                .default_arg()
-                .is_array(),
-            ArgSpec::new("threshold", THRESHOLD_HELP),
-        ],
-        outputs: &[
-            DBOT_OUTPUTS[0],
-            DBOT_OUTPUTS[1],
-            DBOT_OUTPUTS[2],
-            DBOT_OUTPUTS[3],
-            DBOT_OUTPUTS[4],
+        args: &reputation_args("url", "URLs, comma-separated."),
+        outputs: reputation_outputs![
             OutputSpec::new("URL.Data", OutputType::String, "The URL."),
             OutputSpec::new(
                 "URL.Category",
