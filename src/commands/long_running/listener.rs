@@ -26,7 +26,7 @@ use tokio::sync::{Semaphore, oneshot};
 
 use super::settings::ListenerSettings;
 use super::verify::{SIGNATURE_HEADER, basic_auth_ok, signature_ok};
-use super::writer::Work;
+use super::writer::{Work, notice};
 use crate::client::Alert;
 use crate::commands::fetch::incident::{created_ms, incident, xsoar_severity};
 
@@ -35,7 +35,7 @@ pub const MAX_BODY_BYTES: usize = 1024 * 1024;
 /// How long a push may wait for the host before it is answered 503: shorter than a vendor's
 /// own timeout, so the vendor hears "retry" rather than nothing (a late write is then absorbed
 /// by the duplicate check).
-pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(3);
+pub const ACK_TIMEOUT: Duration = Duration::from_secs(3);
 /// The whole request, body included, must be handled within this (a slow sender holds a
 /// connection and memory; it gets 408).
 pub const REQUEST_DEADLINE: Duration = Duration::from_secs(10);
@@ -103,12 +103,11 @@ async fn push(State(app): State<Arc<App>>, headers: HeaderMap, body: Bytes) -> R
         .catch_unwind()
         .await;
     handled.unwrap_or_else(|_| {
-        // A full queue drops the notice; the panic is still in stderr and the 500 tells the vendor.
-        let _ = app.queue.try_send(Work::Notice {
-            message: "long-running-execution: a push handler panicked; the listener goes on"
-                .to_owned(),
-            is_error: true,
-        });
+        notice(
+            &app.queue,
+            "long-running-execution: a push handler panicked; the listener goes on".to_owned(),
+            true,
+        );
         refuse(StatusCode::INTERNAL_SERVER_ERROR, "internal error")
     })
 }
@@ -159,7 +158,7 @@ async fn handle(app: Arc<App>, headers: HeaderMap, body: Bytes) -> Response {
         Err(TrySendError::Full(_)) => return busy("the queue to XSOAR is full"),
         Err(TrySendError::Disconnected(_)) => return busy("the listener is shutting down"),
     }
-    match tokio::time::timeout(REQUEST_TIMEOUT, answer).await {
+    match tokio::time::timeout(ACK_TIMEOUT, answer).await {
         Ok(Ok(Ok(created))) => accepted(received, created.created, created.duplicates, filtered),
         Ok(Ok(Err(error))) => busy(&format!("XSOAR did not accept the incidents: {error}")),
         Ok(Err(_)) => busy("the incident writer restarted"),

@@ -14,7 +14,7 @@ use tokio::sync::{Semaphore, watch};
 
 use super::listener::{self, App, MAX_QUEUED_BYTES, PANIC_HOOK_ENV};
 use super::settings::ListenerSettings;
-use super::writer::Work;
+use super::writer::{Work, notice};
 
 /// How often the job tells the host it is alive.
 pub const HEARTBEAT_INTERVAL: Duration = Duration::from_secs(10);
@@ -117,13 +117,6 @@ async fn serve_once(app: Arc<App>, port: u16, stop: watch::Receiver<bool>) -> Re
         Err(error) if error.is_panic() => Err("the listener panicked".to_owned()),
         Err(error) => Err(format!("the listener task ended: {error}")),
     }
-}
-
-/// A line for the log and module health, through the writer (the only one that talks to the
-/// host). A full queue drops it: stderr still has it.
-fn notice(queue: &SyncSender<Work>, message: String, is_error: bool) {
-    eprintln!("{message}");
-    let _ = queue.try_send(Work::Notice { message, is_error });
 }
 
 async fn heartbeats(queue: SyncSender<Work>, mut stop: watch::Receiver<bool>) {

@@ -9,7 +9,7 @@
 
 use std::collections::HashSet;
 use std::panic::{AssertUnwindSafe, catch_unwind};
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, SyncSender, TrySendError};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -45,6 +45,18 @@ pub enum Work {
         /// Whether it is a failure.
         is_error: bool,
     },
+}
+
+/// Sends a line for the log and module health through the writer, the only one that talks to
+/// the host. When the queue is full or closed, it goes to stderr instead, so it is never lost.
+pub fn notice(queue: &SyncSender<Work>, message: String, is_error: bool) {
+    if let Err(
+        TrySendError::Full(Work::Notice { message, .. })
+        | TrySendError::Disconnected(Work::Notice { message, .. }),
+    ) = queue.try_send(Work::Notice { message, is_error })
+    {
+        eprintln!("{message}");
+    }
 }
 
 /// The outcome of one push.
