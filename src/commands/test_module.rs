@@ -33,9 +33,6 @@ fn run(call: Call<'_>) -> HandlerFuture<'_> {
             // The fetch params are checked and tried with a one-alert query, as fetch would run it.
             let settings = FetchSettings::from_params(&call.params, Utc::now())?;
             let filter = AlertFilter {
-                status: Some(settings.status),
-                severities: settings.severities,
-                types: settings.types,
                 created_after: Some(
                     settings
                         .first_fetch
@@ -43,7 +40,7 @@ fn run(call: Call<'_>) -> HandlerFuture<'_> {
                         .to_string(),
                 ),
                 limit: Some(1),
-                ..AlertFilter::default()
+                ..settings.filters.alert_filter()
             };
             client.list_alerts(&filter).await?;
         } else {

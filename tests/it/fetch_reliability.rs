@@ -713,7 +713,7 @@ async fn a_seen_set_over_max_seen_is_capped_by_whole_seconds_and_nothing_is_fetc
     // Earlier runs fetched the first 20,300: more than MAX_SEEN ids inside the look-back.
     let (earlier, rest) = all.split_at(MAX_SEEN + 300);
     let mut state = FetchState {
-        filters: settings.filter_fingerprint(),
+        filters: settings.filters.fingerprint(),
         ..FetchState::default()
     };
     state.advance(
@@ -773,7 +773,7 @@ async fn a_second_holding_more_than_max_seen_alerts_loses_none_of_them() {
     let settings = settings(&json!({"max_fetch": "200"}), sim.now().await);
     let (earlier, rest) = all.split_at(MAX_SEEN);
     let mut state = FetchState {
-        filters: settings.filter_fingerprint(),
+        filters: settings.filters.fingerprint(),
         ..FetchState::default()
     };
     state.advance(

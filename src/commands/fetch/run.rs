@@ -148,7 +148,7 @@ pub async fn fetch(
         fetched.push((alert.id.clone(), created.unwrap_or(start)));
     }
     let mut next = state.clone();
-    let fingerprint = settings.filter_fingerprint();
+    let fingerprint = settings.filters.fingerprint();
     if next.filters != fingerprint {
         // New filters: what lies below the window was selected differently, so the probe starts over.
         next.retired.clear();
@@ -166,11 +166,8 @@ pub async fn fetch(
 
 fn base_filter(settings: &FetchSettings, start_ms: i64) -> AlertFilter {
     AlertFilter {
-        status: Some(settings.status.clone()),
-        severities: settings.severities.clone(),
-        types: settings.types.clone(),
         created_after: Some(second_precision(start_ms)),
-        ..AlertFilter::default()
+        ..settings.filters.alert_filter()
     }
 }
 
@@ -190,7 +187,7 @@ async fn probe_for_missed(
     state: &mut FetchState,
     report: &mut FetchReport,
 ) {
-    if state.filters != settings.filter_fingerprint() {
+    if state.filters != settings.filters.fingerprint() {
         // The counts below the window were made with other filters.
         return;
     }

@@ -6,6 +6,7 @@ use std::time::Duration;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::{Map, Value};
 
+use crate::client::{Alert, AlertFilter};
 use crate::commands::CommandError;
 use crate::xsoar::args::{arg_to_datetime_at, arg_to_number};
 
@@ -26,12 +27,8 @@ pub struct FetchSettings {
     pub max_fetch: usize,
     /// Where the first run starts.
     pub first_fetch: DateTime<Utc>,
-    /// Severities to fetch (`min_severity` and above).
-    pub severities: Vec<String>,
-    /// `ACTIVE` or `CLOSED`.
-    pub status: String,
-    /// Types to fetch; empty for all.
-    pub types: Vec<String>,
+    /// Which alerts become incidents.
+    pub filters: IncidentFilters,
     /// How long after its creation an alert may become visible and still be fetched.
     pub look_back: TimeDelta,
     /// When to stop paging and return what was collected.
@@ -71,6 +68,30 @@ impl FetchSettings {
         Ok(Self {
             max_fetch: usize::try_from(max_fetch).unwrap_or(1),
             first_fetch,
+            filters: IncidentFilters::from_params(params)?,
+            look_back: TimeDelta::minutes(look_back),
+            time_budget: DEFAULT_TIME_BUDGET,
+        })
+    }
+}
+
+/// Which alerts become incidents: the params `min_severity`, `alert_status` and `alert_type`.
+/// Fetch asks the vendor for them and the push listener checks each pushed alert against them,
+/// so both paths agree.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IncidentFilters {
+    /// `min_severity` and above.
+    pub severities: Vec<String>,
+    /// `ACTIVE` or `CLOSED`.
+    pub status: String,
+    /// The types wanted; empty for all.
+    pub types: Vec<String>,
+}
+
+impl IncidentFilters {
+    /// The filters from the instance params, with a clear error for a value that cannot be used.
+    pub fn from_params(params: &Map<String, Value>) -> Result<Self, CommandError> {
+        Ok(Self {
             severities: severities_from(text(params, "min_severity").as_deref().unwrap_or("Low"))?,
             status: status_from(text(params, "alert_status").as_deref().unwrap_or("ACTIVE"))?,
             types: text(params, "alert_type")
@@ -83,13 +104,29 @@ impl FetchSettings {
                         .collect()
                 })
                 .unwrap_or_default(),
-            look_back: TimeDelta::minutes(look_back),
-            time_budget: DEFAULT_TIME_BUDGET,
         })
     }
 
-    /// A fingerprint of the filters: when it changes between runs, the late-alert probe restarts.
-    pub fn filter_fingerprint(&self) -> String {
+    /// The vendor query for these alerts (callers add the time window and the page size).
+    pub fn alert_filter(&self) -> AlertFilter {
+        AlertFilter {
+            status: Some(self.status.clone()),
+            severities: self.severities.clone(),
+            types: self.types.clone(),
+            ..AlertFilter::default()
+        }
+    }
+
+    /// Whether `alert` passes, as the vendor would decide it (the case does not matter).
+    pub fn wants(&self, alert: &Alert) -> bool {
+        let matches = |wanted: &str, actual: &str| wanted.eq_ignore_ascii_case(actual.trim());
+        matches(&self.status, &alert.status)
+            && self.severities.iter().any(|s| matches(s, &alert.severity))
+            && (self.types.is_empty() || self.types.iter().any(|t| matches(t, &alert.alert_type)))
+    }
+
+    /// A fingerprint: when it changes between fetch runs, the late-alert probe restarts.
+    pub fn fingerprint(&self) -> String {
         format!(
             "{}|{}|{}",
             self.status,
@@ -165,9 +202,9 @@ mod tests {
         .unwrap();
         assert_eq!(settings.max_fetch, 10);
         assert_eq!(settings.first_fetch, now() - TimeDelta::days(3));
-        assert_eq!(settings.severities, ["High", "Critical"]);
-        assert_eq!(settings.status, "ACTIVE");
-        assert_eq!(settings.types, ["Bug", "Attack"]);
+        assert_eq!(settings.filters.severities, ["High", "Critical"]);
+        assert_eq!(settings.filters.status, "ACTIVE");
+        assert_eq!(settings.filters.types, ["Bug", "Attack"]);
         assert_eq!(settings.look_back, TimeDelta::minutes(15));
     }
 

@@ -137,7 +137,7 @@ async fn handle(app: Arc<App>, headers: HeaderMap, body: Bytes) -> Response {
     let received = alerts.len();
     let incidents: Vec<(String, Value)> = alerts
         .iter()
-        .filter(|alert| app.settings.wants(alert))
+        .filter(|alert| app.settings.filters.wants(alert))
         .map(|alert| (alert.id.clone(), to_incident(alert)))
         .collect();
     let filtered = received - incidents.len();

@@ -2,12 +2,10 @@
 //! basic-auth credentials, and the incident filters shared with fetch (so push and fetch agree on
 //! what becomes an incident).
 
-use chrono::Utc;
 use serde_json::{Map, Value};
 
-use crate::client::Alert;
 use crate::commands::CommandError;
-use crate::commands::fetch::settings::FetchSettings;
+use crate::commands::fetch::settings::IncidentFilters;
 
 /// What the listener needs from the instance params.
 #[derive(Clone)]
@@ -18,12 +16,8 @@ pub struct ListenerSettings {
     pub secret: String,
     /// `user:password` that requests must also carry as basic auth, when set.
     pub basic_auth: Option<(String, String)>,
-    /// Severities that become incidents.
-    pub severities: Vec<String>,
-    /// The status that becomes incidents.
-    pub status: String,
-    /// Types that become incidents; empty for all.
-    pub types: Vec<String>,
+    /// Which pushed alerts become incidents: fetch's filters.
+    pub filters: IncidentFilters,
 }
 
 impl std::fmt::Debug for ListenerSettings {
@@ -67,23 +61,12 @@ impl ListenerSettings {
             (!password.is_empty())
                 .then(|| (user.unwrap_or_default().to_owned(), password.to_owned()))
         });
-        let filters = FetchSettings::from_params(params, Utc::now())?;
         Ok(Self {
             port,
             secret,
             basic_auth,
-            severities: filters.severities,
-            status: filters.status,
-            types: filters.types,
+            filters: IncidentFilters::from_params(params)?,
         })
-    }
-
-    /// Whether `alert` passes the fetch filters and so becomes an incident.
-    pub fn wants(&self, alert: &Alert) -> bool {
-        let matches = |wanted: &str, actual: &str| wanted.eq_ignore_ascii_case(actual.trim());
-        matches(&self.status, &alert.status)
-            && self.severities.iter().any(|s| matches(s, &alert.severity))
-            && (self.types.is_empty() || self.types.iter().any(|t| matches(t, &alert.alert_type)))
     }
 }
 
@@ -100,6 +83,7 @@ fn secret_text(value: Option<&Value>) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::client::Alert;
     use serde_json::json;
 
     fn params(value: &Value) -> Map<String, Value> {
@@ -143,9 +127,10 @@ mod tests {
             )
             .unwrap()
         };
-        assert!(settings.wants(&alert("Critical", "attack", "ACTIVE")));
-        assert!(!settings.wants(&alert("Low", "Attack", "ACTIVE")));
-        assert!(!settings.wants(&alert("High", "Bug", "ACTIVE")));
-        assert!(!settings.wants(&alert("High", "Attack", "CLOSED")));
+        let wants = |alert| settings.filters.wants(&alert);
+        assert!(wants(alert("Critical", "attack", "ACTIVE")));
+        assert!(!wants(alert("Low", "Attack", "ACTIVE")));
+        assert!(!wants(alert("High", "Bug", "ACTIVE")));
+        assert!(!wants(alert("High", "Attack", "CLOSED")));
     }
 }
