@@ -19,8 +19,11 @@ with open(os.environ["FAKE_DEMISTO_STATE"], encoding="utf-8") as state_file:
 
 callingContext = _state.get("callingContext", {"context": {}})
 _behaviours = _state.get("behaviours", {})
-_last_run = _state.get("lastRun", {})
-_context = _state.get("integrationContext", {})
+# What XSOAR keeps between runs, by the name of its get/set pair.
+_kept = {
+    "LastRun": _state.get("lastRun", {}),
+    "IntegrationContext": _state.get("integrationContext", {}),
+}
 _version = _state.get("integrationContextVersion", 0)
 _conflicts_left = _behaviours.get("contextConflicts", 0)
 
@@ -47,7 +50,11 @@ def _called(name, list_name=None, value=None):
 
 @atexit.register
 def _write_record():
-    _record["final"] = {"lastRun": _last_run, "integrationContext": _context, "version": _version}
+    _record["final"] = {
+        "lastRun": _kept["LastRun"],
+        "integrationContext": _kept["IntegrationContext"],
+        "version": _version,
+    }
     with open(os.environ["FAKE_DEMISTO_RECORD"], "w", encoding="utf-8") as record_file:
         json.dump(_record, record_file, indent=1)
 
@@ -72,36 +79,32 @@ def incidents(value):
     _called("incidents", "incidents", value)
 
 
-def getLastRun():
-    _called("getLastRun")
-    return _last_run
+def _kept_pair(name):
+    """getName and setName for one kept value: each call is recorded, and a set replaces it."""
+
+    def get():
+        _called("get" + name)
+        return _kept[name]
+
+    def set_(value):
+        _called("set" + name, "set" + name, value)
+        _kept[name] = value
+
+    return get, set_
 
 
-def setLastRun(value):
-    global _last_run
-    _called("setLastRun", "setLastRun", value)
-    _last_run = value
-
-
-def getIntegrationContext():
-    _called("getIntegrationContext")
-    return _context
-
-
-def setIntegrationContext(context):
-    global _context
-    _called("setIntegrationContext", "setIntegrationContext", context)
-    _context = context
+getLastRun, setLastRun = _kept_pair("LastRun")
+getIntegrationContext, setIntegrationContext = _kept_pair("IntegrationContext")
 
 
 def getIntegrationContextVersioned(refresh=False):
     _called("getIntegrationContextVersioned")
-    return {"context": _context, "version": _version}
+    return {"context": _kept["IntegrationContext"], "version": _version}
 
 
 def setIntegrationContextVersioned(context, version=-1, sync=False):
     """As the server: a version other than the current one (or -1) raises ValueError."""
-    global _context, _version, _conflicts_left
+    global _version, _conflicts_left
     call = {"context": context, "version": version, "sync": sync, "accepted": False}
     _called("setIntegrationContextVersioned", "setIntegrationContextVersioned", call)
     if _conflicts_left > 0:
@@ -110,7 +113,7 @@ def setIntegrationContextVersioned(context, version=-1, sync=False):
     if version not in (-1, _version):
         raise ValueError(f"version {version} is older than the current version {_version}")
     call["accepted"] = True
-    _context = context
+    _kept["IntegrationContext"] = context
     _version += 1
 
 

@@ -17,7 +17,7 @@ use helloworld::host::CallingContext;
 use helloworld::host::recorder::RecordingHost;
 use serde_json::{Map, Value, json};
 use wiremock::matchers::{header, method, path, path_regex};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{Mock, MockBuilder, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::support::{Run, helloworld, run_with};
 
@@ -146,36 +146,59 @@ fn vendor_error(status: u16, code: &str, message: &str) -> ResponseTemplate {
     ResponseTemplate::new(status).set_body_json(json!({"error": code, "message": message}))
 }
 
-/// The token endpoint answers `token` (valid an hour), exactly `times` times.
-async fn mount_token(server: &MockServer, token: &str, times: u64) {
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(token_reply(token, Some(3600)))
-        .expect(times)
-        .mount(server)
-        .await;
+/// `verb` requests to exactly `route`.
+fn route(verb: &str, route: &str) -> MockBuilder {
+    Mock::given(method(verb)).and(path(route))
+}
+
+/// GET requests to the alerts endpoint carrying `token` as the bearer.
+fn alerts_with_bearer(token: &str) -> MockBuilder {
+    route("GET", ALERTS_PATH).and(header("authorization", format!("Bearer {token}")))
+}
+
+/// Mounts `mock`, which must match exactly `times` requests.
+async fn mount_expecting(server: &MockServer, mock: Mock, times: u64) {
+    mock.expect(times).mount(server).await;
+}
+
+/// `requests` get `answer`, and must come exactly `times` times.
+async fn mount_exactly(
+    server: &MockServer,
+    requests: MockBuilder,
+    answer: ResponseTemplate,
+    times: u64,
+) {
+    mount_expecting(server, requests.respond_with(answer), times).await;
+}
+
+/// The first `times` of `requests` get `answer`, and there must be that many (mount it before
+/// the answer that should follow: of two matching mocks, the first mounted wins while it lasts).
+async fn mount_first(
+    server: &MockServer,
+    requests: MockBuilder,
+    answer: ResponseTemplate,
+    times: u64,
+) {
+    let mock = requests.respond_with(answer).up_to_n_times(times);
+    mount_expecting(server, mock, times).await;
+}
+
+/// A new server whose token endpoint answers `token` (valid an hour), exactly once.
+async fn server_issuing(token: &str) -> MockServer {
+    let server = MockServer::start().await;
+    let answer = token_reply(token, Some(3600));
+    mount_exactly(&server, route("POST", TOKEN_PATH), answer, 1).await;
+    server
 }
 
 /// The alerts endpoint answers one page, exactly `times` times.
 async fn mount_alerts(server: &MockServer, times: u64) {
-    Mock::given(method("GET"))
-        .and(path(ALERTS_PATH))
-        .respond_with(alerts_page())
-        .expect(times)
-        .mount(server)
-        .await;
+    mount_exactly(server, route("GET", ALERTS_PATH), alerts_page(), times).await;
 }
 
-/// The alerts endpoint gives `answer` to the first `times` requests (mount it before the
-/// answer that should follow: of two matching mocks, the first mounted wins while it lasts).
+/// The alerts endpoint gives `answer` to the first `times` requests (see [`mount_first`]).
 async fn mount_alerts_failing(server: &MockServer, answer: ResponseTemplate, times: u64) {
-    Mock::given(method("GET"))
-        .and(path(ALERTS_PATH))
-        .respond_with(answer)
-        .up_to_n_times(times)
-        .expect(times)
-        .mount(server)
-        .await;
+    mount_first(server, route("GET", ALERTS_PATH), answer, times).await;
 }
 
 /// The token a request carried as `Authorization: Bearer ...`.
@@ -195,6 +218,25 @@ async fn requests_to(server: &MockServer, wanted: &str) -> Vec<Request> {
 
 async fn list(client: &Client<'_>) -> Result<helloworld::client::AlertPage, ClientError> {
     client.list_alerts(&AlertFilter::default()).await
+}
+
+/// One `list_alerts` by a new client of `server` with `cache`.
+async fn list_at(
+    server: &MockServer,
+    cache: impl TokenCache,
+) -> Result<helloworld::client::AlertPage, ClientError> {
+    list(&client(&server.uri(), cache)).await
+}
+
+/// The bearer token of every request to the alerts endpoint, in order.
+async fn alert_bearers(server: &MockServer) -> Vec<Option<String>> {
+    let requests = requests_to(server, ALERTS_PATH).await;
+    requests.iter().map(bearer).collect()
+}
+
+/// Fails unless the alerts endpoint received exactly `count` requests.
+async fn assert_alert_requests(server: &MockServer, count: usize) {
+    assert_eq!(requests_to(server, ALERTS_PATH).await.len(), count);
 }
 
 /// An unsigned JWT whose payload holds `exp`; the signature is junk (the client never checks it).
@@ -252,16 +294,14 @@ impl Respond for Issuer {
 
 #[tokio::test]
 async fn one_token_is_fetched_and_reused_by_two_invocations_sharing_a_cache() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok-shared", 1).await;
+    let server = server_issuing("tok-shared").await;
     mount_alerts(&server, 2).await;
     let cache = MemoryCache::default();
 
-    list(&client(&server.uri(), cache.clone())).await.unwrap();
-    list(&client(&server.uri(), cache.clone())).await.unwrap();
+    list_at(&server, cache.clone()).await.unwrap();
+    list_at(&server, cache.clone()).await.unwrap();
 
-    let alerts = requests_to(&server, ALERTS_PATH).await;
-    let used: Vec<_> = alerts.iter().map(bearer).collect();
+    let used = alert_bearers(&server).await;
     assert_eq!(
         used,
         [Some("tok-shared".to_owned()), Some("tok-shared".to_owned())]
@@ -272,18 +312,17 @@ async fn one_token_is_fetched_and_reused_by_two_invocations_sharing_a_cache() {
 
 #[tokio::test]
 async fn the_integration_context_caches_one_token_as_strings_and_keeps_other_keys() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok-context", 1).await;
+    let server = server_issuing("tok-context").await;
     mount_alerts(&server, 2).await;
     let mut before = Map::new();
     before.insert("fetch_cursor".to_owned(), json!("cursor-42"));
     let host = RecordingHost::new(CallingContext::new("x", Map::new(), Map::new()))
         .with_integration_context(before);
 
-    list(&client(&server.uri(), ContextTokenCache::new(&host)))
+    list_at(&server, ContextTokenCache::new(&host))
         .await
         .unwrap();
-    list(&client(&server.uri(), ContextTokenCache::new(&host)))
+    list_at(&server, ContextTokenCache::new(&host))
         .await
         .unwrap();
 
@@ -298,11 +337,7 @@ async fn the_integration_context_caches_one_token_as_strings_and_keeps_other_key
         "{valid_until}"
     );
     assert_eq!(context["fetch_cursor"], json!("cursor-42"));
-    let used: Vec<_> = requests_to(&server, ALERTS_PATH)
-        .await
-        .iter()
-        .map(bearer)
-        .collect();
+    let used = alert_bearers(&server).await;
     assert_eq!(
         used,
         [
@@ -314,25 +349,14 @@ async fn the_integration_context_caches_one_token_as_strings_and_keeps_other_key
 
 #[tokio::test]
 async fn an_expired_cached_token_is_replaced_before_use() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok-new", 1).await;
-    Mock::given(method("GET"))
-        .and(path(ALERTS_PATH))
-        .and(header("authorization", "Bearer tok-old"))
-        .respond_with(alerts_page())
-        .expect(0)
-        .mount(&server)
-        .await;
+    let server = server_issuing("tok-new").await;
+    mount_exactly(&server, alerts_with_bearer("tok-old"), alerts_page(), 0).await;
     mount_alerts(&server, 1).await;
     let cache = MemoryCache::holding("tok-old", now() - 10);
 
-    list(&client(&server.uri(), cache.clone())).await.unwrap();
+    list_at(&server, cache.clone()).await.unwrap();
 
-    let used: Vec<_> = requests_to(&server, ALERTS_PATH)
-        .await
-        .iter()
-        .map(bearer)
-        .collect();
+    let used = alert_bearers(&server).await;
     assert_eq!(used, [Some("tok-new".to_owned())]);
     assert_eq!(cache.token().unwrap().access_token, "tok-new");
 }
@@ -340,49 +364,28 @@ async fn an_expired_cached_token_is_replaced_before_use() {
 #[tokio::test]
 async fn a_401_on_a_cached_token_refreshes_once_and_retries_once() {
     // The vendor expired a token the cache still thinks valid: one new token, one retry.
-    let server = MockServer::start().await;
-    mount_token(&server, "tok-fresh", 1).await;
-    Mock::given(method("GET"))
-        .and(path(ALERTS_PATH))
-        .and(header("authorization", "Bearer tok-stale"))
-        .respond_with(vendor_error(401, "token_expired", "the token has expired"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path(ALERTS_PATH))
-        .and(header("authorization", "Bearer tok-fresh"))
-        .respond_with(alerts_page())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = server_issuing("tok-fresh").await;
+    let expired = vendor_error(401, "token_expired", "the token has expired");
+    mount_exactly(&server, alerts_with_bearer("tok-stale"), expired, 1).await;
+    mount_exactly(&server, alerts_with_bearer("tok-fresh"), alerts_page(), 1).await;
     let cache = MemoryCache::holding("tok-stale", now() + 3600);
 
-    let page = list(&client(&server.uri(), cache.clone())).await.unwrap();
+    let page = list_at(&server, cache.clone()).await.unwrap();
     assert_eq!(page.alerts.len(), 1);
     assert_eq!(cache.token().unwrap().access_token, "tok-fresh");
 
     // The new token is refused too: the call fails after that one refresh, no storm.
-    let server = MockServer::start().await;
-    mount_token(&server, "tok-fresh", 1).await;
-    Mock::given(method("GET"))
-        .and(path(ALERTS_PATH))
-        .respond_with(vendor_error(401, "invalid_token", "the token is not ours"))
-        .expect(2)
-        .mount(&server)
-        .await;
+    let server = server_issuing("tok-fresh").await;
+    let refused = vendor_error(401, "invalid_token", "the token is not ours");
+    mount_exactly(&server, route("GET", ALERTS_PATH), refused, 2).await;
     let cache = MemoryCache::holding("tok-stale", now() + 3600);
 
-    let error = list(&client(&server.uri(), cache)).await.unwrap_err();
+    let error = list_at(&server, cache).await.unwrap_err();
     assert!(
         matches!(&error, ClientError::Auth { code, .. } if code == "invalid_token"),
         "{error:?}"
     );
-    let used: Vec<_> = requests_to(&server, ALERTS_PATH)
-        .await
-        .iter()
-        .map(bearer)
-        .collect();
+    let used = alert_bearers(&server).await;
     assert_eq!(
         used,
         [Some("tok-stale".to_owned()), Some("tok-fresh".to_owned())]
@@ -403,12 +406,8 @@ async fn two_clients_racing_on_one_cache_lose_no_write_and_use_valid_tokens() {
         .respond_with(issuer.clone())
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path_regex(r"^/[ab]/api/v2/alerts$"))
-        .respond_with(alerts_page())
-        .expect(2)
-        .mount(&server)
-        .await;
+    let alerts = Mock::given(method("GET")).and(path_regex(r"^/[ab]/api/v2/alerts$"));
+    mount_exactly(&server, alerts, alerts_page(), 2).await;
     let cache = MemoryCache::default();
     let first = client(&format!("{}/a/", server.uri()), cache.clone());
     let second = client(&format!("{}/b/", server.uri()), cache.clone());
@@ -467,15 +466,16 @@ async fn without_expires_in_the_lifetime_comes_from_the_jwt_exp_else_five_minute
 /// The `valid_until` cached for `token` when the token endpoint gives no `expires_in`.
 async fn cached_valid_until(token: &str) -> i64 {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(token_reply(token, None))
-        .expect(1)
-        .mount(&server)
-        .await;
+    mount_exactly(
+        &server,
+        route("POST", TOKEN_PATH),
+        token_reply(token, None),
+        1,
+    )
+    .await;
     mount_alerts(&server, 1).await;
     let cache = MemoryCache::default();
-    list(&client(&server.uri(), cache.clone())).await.unwrap();
+    list_at(&server, cache.clone()).await.unwrap();
     cache.token().unwrap().valid_until
 }
 
@@ -485,44 +485,40 @@ async fn cached_valid_until(token: &str) -> i64 {
 
 #[tokio::test]
 async fn a_429_is_retried_after_a_capped_retry_after_and_fails_as_rate_limited_when_it_lasts() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok", 1).await;
+    let server = server_issuing("tok").await;
     let too_many = ResponseTemplate::new(429).insert_header("Retry-After", "1");
     mount_alerts_failing(&server, too_many, 1).await;
     mount_alerts(&server, 1).await;
     // The wait itself (Retry-After, capped) is pinned by the unit tests of client::retry; a
     // wall-clock assertion here would flake on a busy machine.
-    list(&client(&server.uri(), NoCache)).await.unwrap();
-    assert_eq!(requests_to(&server, ALERTS_PATH).await.len(), 2);
+    list_at(&server, NoCache).await.unwrap();
+    assert_alert_requests(&server, 2).await;
 
-    let server = MockServer::start().await;
-    mount_token(&server, "tok", 1).await;
+    let server = server_issuing("tok").await;
     let too_many = vendor_error(429, "rate_limited", "slow down");
     mount_alerts_failing(&server, too_many, 3).await;
-    let error = list(&client(&server.uri(), NoCache)).await.unwrap_err();
+    let error = list_at(&server, NoCache).await.unwrap_err();
     assert_eq!(error, ClientError::RateLimited { attempts: 3 });
     assert!(error.to_string().contains("429"), "{error}");
-    assert_eq!(requests_to(&server, ALERTS_PATH).await.len(), 3);
+    assert_alert_requests(&server, 3).await;
 }
 
 #[tokio::test]
 async fn a_503_twice_then_200_succeeds_on_the_third_request() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok", 1).await;
+    let server = server_issuing("tok").await;
     mount_alerts_failing(&server, vendor_error(503, "unavailable", "later"), 2).await;
     mount_alerts(&server, 1).await;
-    let page = list(&client(&server.uri(), NoCache)).await.unwrap();
+    let page = list_at(&server, NoCache).await.unwrap();
     assert_eq!(page.alerts[0].id, "HW-1");
-    assert_eq!(requests_to(&server, ALERTS_PATH).await.len(), 3);
+    assert_alert_requests(&server, 3).await;
 }
 
 #[tokio::test]
 async fn a_500_is_not_retried_and_reports_the_vendor_code_and_message() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok", 1).await;
+    let server = server_issuing("tok").await;
     let failure = vendor_error(500, "internal_error", "the database is down");
     mount_alerts_failing(&server, failure, 1).await;
-    let error = list(&client(&server.uri(), NoCache)).await.unwrap_err();
+    let error = list_at(&server, NoCache).await.unwrap_err();
     assert!(
         matches!(error, ClientError::Vendor { status: 500, .. }),
         "{error:?}"
@@ -532,33 +528,18 @@ async fn a_500_is_not_retried_and_reports_the_vendor_code_and_message() {
         text.contains("internal_error") && text.contains("the database is down"),
         "{text}"
     );
-    assert_eq!(requests_to(&server, ALERTS_PATH).await.len(), 1);
+    assert_alert_requests(&server, 1).await;
 }
 
 #[tokio::test]
 async fn a_note_is_not_resent_after_a_503_but_alert_creation_is_with_the_same_idempotency_key() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok", 1).await;
+    let server = server_issuing("tok").await;
     let notes = "/api/v2/alerts/HW-1/notes";
-    Mock::given(method("POST"))
-        .and(path(notes))
-        .respond_with(vendor_error(503, "unavailable", "later"))
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(ALERTS_PATH))
-        .respond_with(vendor_error(503, "unavailable", "later"))
-        .up_to_n_times(2)
-        .expect(2)
-        .mount(&server)
-        .await;
-    Mock::given(method("POST"))
-        .and(path(ALERTS_PATH))
-        .respond_with(ResponseTemplate::new(201).set_body_json(alert("HW-2")))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let unavailable = || vendor_error(503, "unavailable", "later");
+    mount_exactly(&server, route("POST", notes), unavailable(), 1).await;
+    mount_first(&server, route("POST", ALERTS_PATH), unavailable(), 2).await;
+    let created = ResponseTemplate::new(201).set_body_json(alert("HW-2"));
+    mount_exactly(&server, route("POST", ALERTS_PATH), created, 1).await;
     let client = client(&server.uri(), MemoryCache::default());
 
     let error = client.add_note("HW-1", "looked at it").await.unwrap_err();
@@ -595,8 +576,7 @@ async fn a_note_is_not_resent_after_a_503_but_alert_creation_is_with_the_same_id
 
 #[tokio::test]
 async fn a_timeout_is_not_retried_and_says_to_check_the_server_url() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok", 1).await;
+    let server = server_issuing("tok").await;
     let slow = alerts_page().set_delay(Duration::from_secs(2));
     mount_alerts_failing(&server, slow, 1).await;
     let mut config = config(&server.uri());
@@ -609,7 +589,7 @@ async fn a_timeout_is_not_retried_and_says_to_check_the_server_url() {
         error.to_string().contains("Check the Server URL"),
         "{error}"
     );
-    assert_eq!(requests_to(&server, ALERTS_PATH).await.len(), 1);
+    assert_alert_requests(&server, 1).await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -618,8 +598,7 @@ async fn a_timeout_is_not_retried_and_says_to_check_the_server_url() {
 
 #[tokio::test]
 async fn garbage_json_is_quoted_briefly_but_a_garbage_token_answer_never() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok", 1).await;
+    let server = server_issuing("tok").await;
     let garbage = format!("{{\"alerts\": [{}", "x".repeat(500));
     mount_alerts_failing(
         &server,
@@ -627,7 +606,7 @@ async fn garbage_json_is_quoted_briefly_but_a_garbage_token_answer_never() {
         1,
     )
     .await;
-    let error = list(&client(&server.uri(), NoCache)).await.unwrap_err();
+    let error = list_at(&server, NoCache).await.unwrap_err();
     let ClientError::InvalidJson {
         status: 200,
         snippet,
@@ -640,14 +619,10 @@ async fn garbage_json_is_quoted_briefly_but_a_garbage_token_answer_never() {
 
     let server = MockServer::start().await;
     let truncated = "{\"access_token\": \"tok-garbage-0b7e\", \"token_ty";
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(ResponseTemplate::new(200).set_body_string(truncated))
-        .expect(1)
-        .mount(&server)
-        .await;
+    let answer = ResponseTemplate::new(200).set_body_string(truncated);
+    mount_exactly(&server, route("POST", TOKEN_PATH), answer, 1).await;
     mount_alerts(&server, 0).await;
-    let error = list(&client(&server.uri(), NoCache)).await.unwrap_err();
+    let error = list_at(&server, NoCache).await.unwrap_err();
     assert!(
         matches!(error, ClientError::InvalidJson { .. }),
         "{error:?}"
@@ -670,18 +645,11 @@ async fn trailing_slashes_prefixes_and_the_api_path_in_the_url_reach_the_right_p
         ("/prefix/api/v2/", "/prefix"),
     ] {
         let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .and(path(format!("{root}{TOKEN_PATH}")))
-            .respond_with(token_reply("tok", Some(3600)))
-            .expect(1)
-            .mount(&server)
-            .await;
-        Mock::given(method("GET"))
-            .and(path(format!("{root}{ALERTS_PATH}")))
-            .respond_with(alerts_page())
-            .expect(1)
-            .mount(&server)
-            .await;
+        let token_path = format!("{root}{TOKEN_PATH}");
+        let alerts_path = format!("{root}{ALERTS_PATH}");
+        let token = token_reply("tok", Some(3600));
+        mount_exactly(&server, route("POST", &token_path), token, 1).await;
+        mount_exactly(&server, route("GET", &alerts_path), alerts_page(), 1).await;
         let client = client(&format!("{}{suffix}", server.uri()), NoCache);
         assert_eq!(
             client.base_url(),
@@ -698,14 +666,7 @@ async fn trailing_slashes_prefixes_and_the_api_path_in_the_url_reach_the_right_p
             .iter()
             .map(|request| request.url.path().to_owned())
             .collect();
-        assert_eq!(
-            seen,
-            [
-                format!("{root}{TOKEN_PATH}"),
-                format!("{root}{ALERTS_PATH}")
-            ],
-            "{suffix}"
-        );
+        assert_eq!(seen, [token_path, alerts_path], "{suffix}");
     }
 }
 
@@ -742,8 +703,7 @@ async fn test_module_behind_dead_proxy(url: &str, proxy: bool) -> Run {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn proxy_off_ignores_the_proxy_environment_and_proxy_on_uses_it() {
-    let server = MockServer::start().await;
-    mount_token(&server, "tok-proxy", 1).await;
+    let server = server_issuing("tok-proxy").await;
     mount_alerts(&server, 1).await;
 
     let direct = test_module_behind_dead_proxy(&server.uri(), false).await;

@@ -8,7 +8,7 @@ use chrono::{DateTime, TimeDelta, Utc};
 use helloworld::sim::SimConfig;
 use serde_json::{Value, json};
 
-use crate::support::Sim;
+use crate::support::{Sim, json_keys};
 
 /// The classic service's responses, from `test_data/*.json` of the classic HelloWorld
 /// integration (demisto/content), with every array cut to its first element: shapes only.
@@ -82,6 +82,14 @@ fn shape_of(test_data: &str) -> Value {
     serde_json::from_str(test_data).unwrap()
 }
 
+/// GET a classic path that must succeed in the shape of `test_data`; its JSON body.
+async fn assert_classic_shape(sim: &Sim, path_and_query: &str, test_data: &str) -> Value {
+    let body = classic_json(sim, path_and_query).await;
+    let route = path_and_query.split('?').next().unwrap();
+    assert_same_shape(&body, &shape_of(test_data), route);
+    body
+}
+
 /// A simulator whose backlog of `alerts` ends two hours ago, so the last minutes hold only the
 /// alerts a test injects.
 async fn start(seed: u64, alerts: u64) -> Sim {
@@ -94,16 +102,64 @@ async fn start(seed: u64, alerts: u64) -> Sim {
     .await
 }
 
+/// [`start`], and the simulator's now in unix seconds.
+async fn start_with_now(seed: u64, alerts: u64) -> (Sim, i64) {
+    let sim = start(seed, alerts).await;
+    let now = sim.now().await.timestamp();
+    (sim, now)
+}
+
+/// What a classic GET answered: the status, the content type and the body as text.
+struct Answer {
+    status: u16,
+    content_type: String,
+    body: String,
+}
+
+/// GET a classic path with `authorization` as the whole `Authorization` header, or none.
+async fn classic_authorized(
+    sim: &Sim,
+    path_and_query: &str,
+    authorization: Option<&str>,
+) -> Answer {
+    let mut request = sim.http.get(sim.url(&format!("/api/v1/{path_and_query}")));
+    if let Some(authorization) = authorization {
+        request = request.header("Authorization", authorization);
+    }
+    let response = request.send().await.unwrap();
+    let content_type = response
+        .headers()
+        .get("content-type")
+        .map(|value| value.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    Answer {
+        status: response.status().as_u16(),
+        content_type,
+        body: response.text().await.unwrap(),
+    }
+}
+
 /// GET a classic path with the API key; the status and the body as text.
 async fn classic(sim: &Sim, path_and_query: &str) -> (u16, String) {
-    let response = sim
-        .http
-        .get(sim.url(&format!("/api/v1/{path_and_query}")))
-        .bearer_auth(&sim.running.api_key)
-        .send()
-        .await
-        .unwrap();
-    (response.status().as_u16(), response.text().await.unwrap())
+    let authorization = format!("Bearer {}", sim.running.api_key);
+    let answer = classic_authorized(sim, path_and_query, Some(&authorization)).await;
+    (answer.status, answer.body)
+}
+
+/// Fails unless a classic path answers `status` with exactly the plain text `text`.
+async fn assert_classic_error(sim: &Sim, path_and_query: &str, status: u16, text: &str) {
+    assert_eq!(
+        classic(sim, path_and_query).await,
+        (status, text.to_owned()),
+        "{path_and_query}"
+    );
+}
+
+/// Fails unless a classic path is refused with a 400 `Input Error` about `param`.
+async fn assert_input_error(sim: &Sim, path_and_query: &str, param: &str) {
+    let (status, body) = classic(sim, path_and_query).await;
+    assert_eq!(status, 400, "{path_and_query}: {body}");
+    assert!(body.starts_with(&format!("Input Error: {param}")), "{body}");
 }
 
 /// GET a classic path that must succeed; its JSON body.
@@ -146,18 +202,30 @@ fn ids_of(alerts: &Value) -> Vec<&str> {
         .collect()
 }
 
+/// Fails unless a classic `get_alerts` path answers the alerts `expected`, in that order;
+/// returns the alerts.
+async fn assert_ids(sim: &Sim, path_and_query: &str, expected: &[&str]) -> Value {
+    let alerts = classic_json(sim, path_and_query).await;
+    assert_eq!(ids_of(&alerts), expected, "{path_and_query}");
+    alerts
+}
+
+/// The classic path of one alert's details.
+fn details_path(alert_id: &str) -> String {
+    format!("get_alert_details?alert_id={alert_id}")
+}
+
+/// The classic path that closes one alert.
+fn close_path(alert_id: &str) -> String {
+    format!("change_alert_status?alert_id={alert_id}&alert_status=CLOSED")
+}
+
 #[tokio::test]
 async fn every_route_answers_in_the_shape_of_the_classic_test_data() {
-    let sim = start(11, 50).await;
-    let now = sim.now().await.timestamp();
+    let (sim, now) = start_with_now(11, 50).await;
     let ids = inject(&sim, &[json!({"created": now - 10, "severity": "High"})]).await;
-    let alerts = classic_json(&sim, "get_alerts").await;
-    assert_same_shape(
-        &alerts,
-        &shape_of(classic_test_data::SEARCH_ALERTS),
-        "get_alerts",
-    );
-    let keys: Vec<&String> = alerts[0].as_object().unwrap().keys().collect();
+    let alerts = assert_classic_shape(&sim, "get_alerts", classic_test_data::SEARCH_ALERTS).await;
+    let keys = json_keys(&alerts[0]);
     assert_eq!(
         keys,
         [
@@ -169,45 +237,20 @@ async fn every_route_answers_in_the_shape_of_the_classic_test_data() {
             "alert_id"
         ]
     );
-    let details = classic_json(&sim, &format!("get_alert_details?alert_id={}", ids[0])).await;
-    assert_same_shape(
-        &details,
-        &shape_of(classic_test_data::GET_ALERT),
-        "get_alert_details",
-    );
-    let update = classic_json(
-        &sim,
-        &format!(
-            "change_alert_status?alert_id={}&alert_status=CLOSED",
-            ids[0]
-        ),
-    )
-    .await;
-    assert_same_shape(
-        &update,
-        &shape_of(classic_test_data::UPDATE_ALERT_STATUS),
-        "change_alert_status",
-    );
-    let ip = classic_json(&sim, "ip?ip=151.1.1.1").await;
-    assert_same_shape(&ip, &shape_of(classic_test_data::IP_REPUTATION), "ip");
-    let domain = classic_json(&sim, "domain?domain=google.com").await;
-    assert_same_shape(
-        &domain,
-        &shape_of(classic_test_data::DOMAIN_REPUTATION),
-        "domain",
-    );
-    let scan = classic_json(&sim, "start_scan?hostname=example.com").await;
-    assert_same_shape(&scan, &shape_of(classic_test_data::SCAN), "start_scan");
+    assert_classic_shape(&sim, &details_path(&ids[0]), classic_test_data::GET_ALERT).await;
+    let update = close_path(&ids[0]);
+    assert_classic_shape(&sim, &update, classic_test_data::UPDATE_ALERT_STATUS).await;
+    assert_classic_shape(&sim, "ip?ip=151.1.1.1", classic_test_data::IP_REPUTATION).await;
+    let domain = "domain?domain=google.com";
+    assert_classic_shape(&sim, domain, classic_test_data::DOMAIN_REPUTATION).await;
+    let start_scan = "start_scan?hostname=example.com";
+    let scan = assert_classic_shape(&sim, start_scan, classic_test_data::SCAN).await;
     let scan_id = scan["scan_id"].as_str().unwrap();
-    let status = classic_json(&sim, &format!("check_scan?scan_id={scan_id}")).await;
-    assert_same_shape(&status, &shape_of(classic_test_data::SCAN), "check_scan");
+    let check = format!("check_scan?scan_id={scan_id}");
+    assert_classic_shape(&sim, &check, classic_test_data::SCAN).await;
     sim.advance_clock(SimConfig::new(11).scan_seconds).await;
-    let results = classic_json(&sim, &format!("get_scan_results?scan_id={scan_id}")).await;
-    assert_same_shape(
-        &results,
-        &shape_of(classic_test_data::SCAN_RESULTS),
-        "get_scan_results",
-    );
+    let results = format!("get_scan_results?scan_id={scan_id}");
+    assert_classic_shape(&sim, &results, classic_test_data::SCAN_RESULTS).await;
 }
 
 #[tokio::test]
@@ -249,14 +292,10 @@ async fn the_classic_unit_tests_query_strings_are_accepted() {
     );
 
     let alert_id = critical[0]["alert_id"].as_str().unwrap();
-    let details = classic_json(&sim, &format!("get_alert_details?alert_id={alert_id}")).await;
+    let details = classic_json(&sim, &details_path(alert_id)).await;
     assert_eq!(details["alert_id"], alert_id);
     assert_eq!(details["created"], critical[0]["created"]);
-    let closed = classic_json(
-        &sim,
-        &format!("change_alert_status?alert_id={alert_id}&alert_status=CLOSED"),
-    )
-    .await;
+    let closed = classic_json(&sim, &close_path(alert_id)).await;
     assert_eq!(closed["alert_status"], "CLOSED");
     let ip = classic_json(&sim, "ip?ip=151.1.1.1").await;
     assert_eq!(
@@ -271,8 +310,7 @@ async fn the_classic_unit_tests_query_strings_are_accepted() {
 
 #[tokio::test]
 async fn get_alerts_serves_visible_alerts_from_start_time_inclusive_oldest_first() {
-    let sim = start(13, 50).await;
-    let now = sim.now().await.timestamp();
+    let (sim, now) = start_with_now(13, 50).await;
     let ids = inject(
         &sim,
         &[
@@ -284,20 +322,16 @@ async fn get_alerts_serves_visible_alerts_from_start_time_inclusive_oldest_first
     )
     .await;
     let from = |start: i64| format!("get_alerts?start_time={start}");
-    let alerts = classic_json(&sim, &from(now - 30)).await;
-    assert_eq!(ids_of(&alerts), [&ids[1], &ids[2], &ids[0]]);
+    let alerts = assert_ids(&sim, &from(now - 30), &[&ids[1], &ids[2], &ids[0]]).await;
     assert_eq!(alerts[0]["created"], now - 30);
-    let alerts = classic_json(&sim, &from(now - 29)).await;
-    assert_eq!(ids_of(&alerts), [&ids[0]]);
+    assert_ids(&sim, &from(now - 29), &[&ids[0]]).await;
     sim.advance_clock(3600).await;
-    let alerts = classic_json(&sim, &from(now - 30)).await;
-    assert_eq!(ids_of(&alerts), [&ids[1], &ids[2], &ids[3], &ids[0]]);
+    assert_ids(&sim, &from(now - 30), &[&ids[1], &ids[2], &ids[3], &ids[0]]).await;
 }
 
 #[tokio::test]
 async fn start_time_absent_zero_or_not_past_means_the_last_minute() {
-    let sim = start(14, 50).await;
-    let now = sim.now().await.timestamp();
+    let (sim, now) = start_with_now(14, 50).await;
     let ids = inject(
         &sim,
         &[json!({"created": now - 120}), json!({"created": now - 30})],
@@ -309,20 +343,16 @@ async fn start_time_absent_zero_or_not_past_means_the_last_minute() {
         "get_alerts?start_time=0".to_owned(),
         format!("get_alerts?start_time={}", now + 100),
     ] {
-        let alerts = classic_json(&sim, &path).await;
-        assert_eq!(ids_of(&alerts), [&ids[1]], "{path}");
+        assert_ids(&sim, &path, &[&ids[1]]).await;
     }
-    let alerts = classic_json(&sim, &format!("get_alerts?start_time={}", now - 200)).await;
-    assert_eq!(ids_of(&alerts), [&ids[0], &ids[1]]);
-    let (status, body) = classic(&sim, "get_alerts?start_time=yesterday").await;
-    assert_eq!(status, 400);
-    assert!(body.starts_with("Input Error: start_time"), "{body}");
+    let earlier = format!("get_alerts?start_time={}", now - 200);
+    assert_ids(&sim, &earlier, &[&ids[0], &ids[1]]).await;
+    assert_input_error(&sim, "get_alerts?start_time=yesterday", "start_time").await;
 }
 
 #[tokio::test]
 async fn max_results_defaults_to_ten_when_absent_or_zero() {
-    let sim = start(15, 50).await;
-    let now = sim.now().await.timestamp();
+    let (sim, now) = start_with_now(15, 50).await;
     let twelve: Vec<Value> = (0..12).map(|_| json!({"created": now - 10})).collect();
     inject(&sim, &twelve).await;
     let count = |alerts: Value| alerts.as_array().unwrap().len();
@@ -339,15 +369,12 @@ async fn max_results_defaults_to_ten_when_absent_or_zero() {
         count(classic_json(&sim, "get_alerts?max_results=50").await),
         12
     );
-    let (status, body) = classic(&sim, "get_alerts?max_results=ten").await;
-    assert_eq!(status, 400);
-    assert!(body.starts_with("Input Error: max_results"), "{body}");
+    assert_input_error(&sim, "get_alerts?max_results=ten", "max_results").await;
 }
 
 #[tokio::test]
 async fn filters_are_exact_and_a_type_csv_matches_nothing() {
-    let sim = start(16, 50).await;
-    let now = sim.now().await.timestamp();
+    let (sim, now) = start_with_now(16, 50).await;
     let ids = inject(
         &sim,
         &[
@@ -357,16 +384,11 @@ async fn filters_are_exact_and_a_type_csv_matches_nothing() {
     )
     .await;
     let query = |params: &str| format!("get_alerts?start_time={}&{params}", now - 10);
-    let alerts = classic_json(&sim, &query("alert_type=Bug")).await;
-    assert_eq!(ids_of(&alerts), [&ids[0]]);
-    let alerts = classic_json(&sim, &query("alert_type=Bug%2CAttack")).await;
-    assert_eq!(ids_of(&alerts), Vec::<&str>::new());
-    let alerts = classic_json(&sim, &query("severity=Medium%2CHigh")).await;
-    assert_eq!(ids_of(&alerts), [&ids[1]]);
-    let alerts = classic_json(&sim, &query("alert_status=CLOSED")).await;
-    assert_eq!(ids_of(&alerts), [&ids[1]]);
-    let alerts = classic_json(&sim, &query("alert_status=closed")).await;
-    assert_eq!(ids_of(&alerts), Vec::<&str>::new());
+    assert_ids(&sim, &query("alert_type=Bug"), &[&ids[0]]).await;
+    assert_ids(&sim, &query("alert_type=Bug%2CAttack"), &[]).await;
+    assert_ids(&sim, &query("severity=Medium%2CHigh"), &[&ids[1]]).await;
+    assert_ids(&sim, &query("alert_status=CLOSED"), &[&ids[1]]).await;
+    assert_ids(&sim, &query("alert_status=closed"), &[]).await;
 }
 
 #[tokio::test]
@@ -396,16 +418,11 @@ async fn authorization_failures_are_403_in_plain_text() {
         "get_scan_results",
     ];
     for path in paths {
-        let response = sim
-            .http
-            .get(sim.url(&format!("/api/v1/{path}")))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403, "{path}");
-        let content_type = response.headers()["content-type"].to_str().unwrap();
+        let answer = classic_authorized(&sim, path, None).await;
+        assert_eq!(answer.status, 403, "{path}");
+        let content_type = answer.content_type;
         assert!(content_type.starts_with("text/plain"), "{content_type}");
-        assert_eq!(response.text().await.unwrap(), "No Authorization");
+        assert_eq!(answer.body, "No Authorization");
     }
     let wrong = [
         "Bearer not-the-key".to_owned(),
@@ -416,15 +433,9 @@ async fn authorization_failures_are_403_in_plain_text() {
         format!("Bearer {}", sim.token),
     ];
     for header in wrong {
-        let response = sim
-            .http
-            .get(sim.url("/api/v1/get_alerts"))
-            .header("Authorization", &header)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(response.status(), 403, "{header}");
-        assert_eq!(response.text().await.unwrap(), "Invalid Authorization");
+        let answer = classic_authorized(&sim, "get_alerts", Some(&header)).await;
+        assert_eq!(answer.status, 403, "{header}");
+        assert_eq!(answer.body, "Invalid Authorization");
     }
 }
 
@@ -453,14 +464,13 @@ async fn missing_parameters_are_400_with_the_classic_texts() {
         ("get_scan_results", "No scan_id provided"),
     ];
     for (path, text) in cases {
-        assert_eq!(classic(&sim, path).await, (400, text.to_owned()), "{path}");
+        assert_classic_error(&sim, path, 400, text).await;
     }
 }
 
 #[tokio::test]
 async fn alert_details_and_status_changes_use_the_shared_store() {
-    let sim = start(20, 10).await;
-    let now = sim.now().await.timestamp();
+    let (sim, now) = start_with_now(20, 10).await;
     let ids = inject(
         &sim,
         &[
@@ -469,25 +479,15 @@ async fn alert_details_and_status_changes_use_the_shared_store() {
         ],
     )
     .await;
-    let details = classic_json(&sim, &format!("get_alert_details?alert_id={}", ids[0])).await;
+    let details = classic_json(&sim, &details_path(&ids[0])).await;
     assert_eq!(details["description"], "Call back if it happens again.");
     assert_eq!(details["user"], "husk");
     assert_eq!(details["device_ip"], "164.243.154.49");
     assert_eq!(details["created"], now - 10);
-    assert_eq!(
-        details,
-        classic_json(&sim, &format!("get_alert_details?alert_id={}", ids[0])).await
-    );
+    assert_eq!(details, classic_json(&sim, &details_path(&ids[0])).await);
 
     let before = sim.now().await.timestamp();
-    let update = classic_json(
-        &sim,
-        &format!(
-            "change_alert_status?alert_id={}&alert_status=CLOSED",
-            ids[0]
-        ),
-    )
-    .await;
+    let update = classic_json(&sim, &close_path(&ids[0])).await;
     let after = sim.now().await.timestamp();
     assert_eq!(update["alert_status"], "CLOSED");
     assert_eq!(update["alert_id"], ids[0].as_str());
@@ -509,11 +509,7 @@ async fn alert_details_and_status_changes_use_the_shared_store() {
         "get_alert_details?alert_id=695b3238-05d6-4934-86f5-9fff3201aeb0",
         "change_alert_status?alert_id=HW-999999999999&alert_status=ACTIVE",
     ] {
-        assert_eq!(
-            classic(&sim, path).await,
-            (404, "Alert not found".to_owned()),
-            "{path}"
-        );
+        assert_classic_error(&sim, path, 404, "Alert not found").await;
     }
 }
 
@@ -541,11 +537,7 @@ async fn reputation_is_stable_and_reserved_values_are_not_found() {
         "fe80::1",
         "1.1.1",
     ] {
-        assert_eq!(
-            classic(&sim, &format!("ip?ip={ip}")).await,
-            (404, "IP not found!".to_owned()),
-            "{ip}"
-        );
+        assert_classic_error(&sim, &format!("ip?ip={ip}"), 404, "IP not found!").await;
     }
     for domain in [
         "foo.test",
@@ -554,11 +546,8 @@ async fn reputation_is_stable_and_reserved_values_are_not_found() {
         "localhost",
         "printer.local",
     ] {
-        assert_eq!(
-            classic(&sim, &format!("domain?domain={domain}")).await,
-            (404, "Domain not found!".to_owned()),
-            "{domain}"
-        );
+        let path = format!("domain?domain={domain}");
+        assert_classic_error(&sim, &path, 404, "Domain not found!").await;
     }
 }
 
@@ -575,10 +564,7 @@ async fn scans_run_then_complete_with_hyphenated_entity_ids() {
         classic_json(&sim, &check).await,
         json!({"scan_id": scan_id, "status": "RUNNING"})
     );
-    assert_eq!(
-        classic(&sim, &results).await,
-        (400, "Scan not complete".to_owned())
-    );
+    assert_classic_error(&sim, &results, 400, "Scan not complete").await;
     sim.advance_clock(scan_seconds).await;
     assert_eq!(classic_json(&sim, &check).await["status"], "COMPLETE");
     let report = classic_json(&sim, &results).await;
@@ -605,15 +591,9 @@ async fn scans_run_then_complete_with_hyphenated_entity_ids() {
         classic_json(&sim, &format!("check_scan?scan_id={failing_id}")).await["status"],
         "FAILED"
     );
-    assert_eq!(
-        classic(&sim, &format!("get_scan_results?scan_id={failing_id}")).await,
-        (400, "Scan failed".to_owned())
-    );
+    let failed = format!("get_scan_results?scan_id={failing_id}");
+    assert_classic_error(&sim, &failed, 400, "Scan failed").await;
     for path in ["check_scan?scan_id=nope", "get_scan_results?scan_id=nope"] {
-        assert_eq!(
-            classic(&sim, path).await,
-            (404, "Scan not found".to_owned()),
-            "{path}"
-        );
+        assert_classic_error(&sim, path, 404, "Scan not found").await;
     }
 }
