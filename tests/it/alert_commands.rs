@@ -17,7 +17,7 @@ use helloworld::sim::SimConfig;
 use helloworld::xsoar::Entry;
 use serde_json::{Map, Value, json};
 
-use crate::support::Sim;
+use crate::support::{Sim, json_keys};
 
 /// Where alerts go in the context.
 const ALERT_KEY: &str = "HelloWorld.Alert(val.alert_id && val.alert_id == obj.alert_id)";
@@ -73,9 +73,32 @@ impl Instance {
 
     /// Runs `command` with `args`; the entries it sent, as JSON.
     pub(crate) async fn run(&self, command: &str, args: Map<String, Value>) -> Vec<Value> {
-        let recording = self.execute(command, args).await;
-        recording.entries.iter().map(Entry::to_value).collect()
+        entry_values(&self.execute(command, args).await.entries)
     }
+
+    /// Runs `command` with `args`; the one entry of the successful run (see [`only`]).
+    pub(crate) async fn run_one(&self, command: &str, args: Map<String, Value>) -> Value {
+        only(&self.run(command, args).await).clone()
+    }
+
+    /// Runs `command` with `args`, which must fail with one error entry saying `expected`; the
+    /// whole text of that entry.
+    pub(crate) async fn run_failing(
+        &self,
+        command: &str,
+        args: Map<String, Value>,
+        expected: &str,
+    ) -> String {
+        let entries = self.run(command, args).await;
+        let text = error_text(&entries);
+        assert!(text.contains(expected), "{command}: {text}");
+        text.to_owned()
+    }
+}
+
+/// Entries as JSON, in order.
+pub(crate) fn entry_values(entries: &[Entry]) -> Vec<Value> {
+    entries.iter().map(Entry::to_value).collect()
 }
 
 /// Arguments (or params) as XSOAR passes them from the war room: every value a string.
@@ -125,14 +148,10 @@ fn alert_ids(entry: &Value) -> Vec<String> {
         .collect()
 }
 
-/// The keys of a JSON object, in order.
-fn keys(object: &Value) -> Vec<&str> {
-    object
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect()
+/// Asserts that an entry's HumanReadable starts with `prefix`.
+pub(crate) fn assert_readable_starts_with(entry: &Value, prefix: &str) {
+    let readable = entry["HumanReadable"].as_str().unwrap();
+    assert!(readable.starts_with(prefix), "{readable}");
 }
 
 /// RFC 3339 in whole seconds, as the simulator takes it.
@@ -186,38 +205,32 @@ async fn search_filters_by_severity_status_type_and_start_time_oldest_first() {
         ])
     };
 
-    let entries = hw
-        .run("helloworld-search-alerts", search("Bug", "10"))
+    let entry = hw
+        .run_one("helloworld-search-alerts", search("Bug", "10"))
         .await;
-    let entry = only(&entries);
     let expected = vec![ids[1].clone(), ids[0].clone(), ids[6].clone()];
-    assert_eq!(alert_ids(entry), expected);
-    for alert in context(entry, ALERT_KEY).as_array().unwrap() {
+    assert_eq!(alert_ids(&entry), expected);
+    for alert in context(&entry, ALERT_KEY).as_array().unwrap() {
         assert_eq!(alert["alert_status"], "ACTIVE");
         assert_eq!(alert["alert_type"], "Bug");
         assert!(["High", "Critical"].contains(&alert["severity"].as_str().unwrap()));
         assert_eq!(
-            &keys(alert)[..4],
+            &json_keys(alert)[..4],
             ["alert_id", "name", "alert_type", "alert_status"]
         );
     }
-    assert_eq!(context(entry, PAGE_KEY), &json!({"next_token": ""}));
-    assert!(
-        entry["HumanReadable"]
-            .as_str()
-            .unwrap()
-            .starts_with("### HelloWorld alerts (3)\n|alert_id|name|severity|alert_status|alert_type|created|assignee|\n"),
-        "{}",
-        entry["HumanReadable"]
+    assert_eq!(context(&entry, PAGE_KEY), &json!({"next_token": ""}));
+    assert_readable_starts_with(
+        &entry,
+        "### HelloWorld alerts (3)\n|alert_id|name|severity|alert_status|alert_type|created|assignee|\n",
     );
 
     // A list of types, and a page smaller than the matches.
-    let entries = hw
-        .run("helloworld-search-alerts", search("Bug,Attack", "2"))
+    let entry = hw
+        .run_one("helloworld-search-alerts", search("Bug,Attack", "2"))
         .await;
-    let entry = only(&entries);
-    assert_eq!(alert_ids(entry), [ids[1].clone(), ids[0].clone()]);
-    let token = context(entry, PAGE_KEY)["next_token"].as_str().unwrap();
+    assert_eq!(alert_ids(&entry), [ids[1].clone(), ids[0].clone()]);
+    let token = context(&entry, PAGE_KEY)["next_token"].as_str().unwrap();
     assert!(!token.is_empty(), "more alerts match");
     assert!(
         entry["HumanReadable"]
@@ -229,9 +242,8 @@ async fn search_filters_by_severity_status_type_and_start_time_oldest_first() {
     );
     let mut rest = search("Bug,Attack", "2");
     rest.insert("next_token".to_owned(), json!(token));
-    let entries = hw.run("helloworld-search-alerts", rest).await;
-    let entry = only(&entries);
-    assert_eq!(alert_ids(entry), [ids[4].clone(), ids[6].clone()]);
+    let entry = hw.run_one("helloworld-search-alerts", rest).await;
+    assert_eq!(alert_ids(&entry), [ids[4].clone(), ids[6].clone()]);
 }
 
 #[tokio::test]
@@ -239,8 +251,8 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
     let hw = instance(5).await;
 
     // Create: 201, numbered after the backlog, classic names first.
-    let entries = hw
-        .run(
+    let created = hw
+        .run_one(
             "helloworld-create-alert",
             args(&[
                 ("name", "Suspicious login"),
@@ -254,11 +266,10 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
             ]),
         )
         .await;
-    let created = only(&entries);
     let id = alert_id(6);
-    let alert = context(created, ALERT_KEY);
+    let alert = context(&created, ALERT_KEY);
     assert_eq!(
-        keys(alert),
+        json_keys(alert),
         [
             "alert_id",
             "name",
@@ -282,14 +293,7 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
     assert_eq!(alert["severity"], "High");
     assert_eq!(alert["source_ip"], "203.0.113.7");
     assert_eq!(alert["assignee"], Value::Null);
-    assert!(
-        created["HumanReadable"]
-            .as_str()
-            .unwrap()
-            .starts_with(&format!("### HelloWorld Alert {id} created\n")),
-        "{}",
-        created["HumanReadable"]
-    );
+    assert_readable_starts_with(&created, &format!("### HelloWorld Alert {id} created\n"));
     let (status, stored) = vendor_alert(&hw, &id).await;
     assert_eq!(status, 200);
     assert_eq!(
@@ -304,17 +308,11 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
     assert!(token.is_string(), "the token is cached");
 
     // Get.
-    let entries = hw
-        .run("helloworld-get-alert", args(&[("alert_id", &id)]))
+    let got = hw
+        .run_one("helloworld-get-alert", args(&[("alert_id", &id)]))
         .await;
-    let got = only(&entries);
-    assert_eq!(context(got, ALERT_KEY), alert);
-    assert!(
-        got["HumanReadable"]
-            .as_str()
-            .unwrap()
-            .starts_with(&format!("### HelloWorld Alert {id}\n"))
-    );
+    assert_eq!(context(&got, ALERT_KEY), alert);
+    assert_readable_starts_with(&got, &format!("### HelloWorld Alert {id}\n"));
 
     // Update, one field at a time; `none` unassigns.
     let steps: [(&str, &str, &str, Value); 4] = [
@@ -324,13 +322,13 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
         ("assignee", "none", "assignee", Value::Null),
     ];
     for (field, value, output, expected) in steps {
-        let entries = hw
-            .run(
+        let entry = hw
+            .run_one(
                 "helloworld-update-alert",
                 args(&[("alert_id", &id), (field, value)]),
             )
             .await;
-        let updated = context(only(&entries), ALERT_KEY);
+        let updated = context(&entry, ALERT_KEY);
         assert_eq!(updated[output], expected, "{field}={value}");
         assert_eq!(updated["alert_id"], json!(id));
         let (_, stored) = vendor_alert(&hw, &id).await;
@@ -352,14 +350,14 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
     );
 
     // The classic update-alert-status: alert_id, alert_status, updated, nothing else.
-    let entries = hw
-        .run(
+    let entry = hw
+        .run_one(
             "helloworld-update-alert-status",
             args(&[("alert_id", &id), ("status", "ACTIVE")]),
         )
         .await;
-    let classic = context(only(&entries), ALERT_KEY);
-    assert_eq!(keys(classic), ["alert_id", "alert_status", "updated"]);
+    let classic = context(&entry, ALERT_KEY);
+    assert_eq!(json_keys(classic), ["alert_id", "alert_status", "updated"]);
     assert_eq!(classic["alert_id"], json!(id));
     assert_eq!(classic["alert_status"], "ACTIVE");
     assert!(classic["updated"].is_string());
@@ -368,16 +366,16 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
     // Notes: add two, list them oldest first.
     let mut note_ids = Vec::new();
     for text in ["first look: benign", "second look: not benign"] {
-        let entries = hw
-            .run(
+        let entry = hw
+            .run_one(
                 "helloworld-add-alert-note",
                 args(&[("alert_id", &id), ("note", text)]),
             )
             .await;
-        let notes = context(only(&entries), NOTE_KEY).as_array().unwrap();
+        let notes = context(&entry, NOTE_KEY).as_array().unwrap();
         assert_eq!(notes.len(), 1);
         assert_eq!(
-            keys(&notes[0]),
+            json_keys(&notes[0]),
             ["note_id", "alert_id", "text", "author", "created"]
         );
         assert_eq!(
@@ -387,10 +385,10 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
         note_ids.push(notes[0]["note_id"].as_str().unwrap().to_owned());
     }
     assert_ne!(note_ids[0], note_ids[1]);
-    let entries = hw
-        .run("helloworld-list-alert-notes", args(&[("alert_id", &id)]))
+    let entry = hw
+        .run_one("helloworld-list-alert-notes", args(&[("alert_id", &id)]))
         .await;
-    let listed = context(only(&entries), NOTE_KEY).as_array().unwrap();
+    let listed = context(&entry, NOTE_KEY).as_array().unwrap();
     let listed_ids: Vec<&str> = listed
         .iter()
         .map(|note| note["note_id"].as_str().unwrap())
@@ -399,21 +397,20 @@ async fn create_get_update_notes_and_delete_round_trip_through_the_api() {
     assert_eq!(listed[1]["text"], "second look: not benign");
 
     // Delete, then the alert is gone.
-    let entries = hw
-        .run("helloworld-delete-alert", args(&[("alert_id", &id)]))
+    let deleted = hw
+        .run_one("helloworld-delete-alert", args(&[("alert_id", &id)]))
         .await;
     assert_eq!(
-        only(&entries)["HumanReadable"],
+        deleted["HumanReadable"],
         json!(format!("Alert {id} was deleted."))
     );
     assert_eq!(vendor_alert(&hw, &id).await.0, 404);
-    let entries = hw
-        .run("helloworld-get-alert", args(&[("alert_id", &id)]))
-        .await;
-    assert!(
-        error_text(&entries).contains(&format!("alert {id} not found")),
-        "{entries:?}"
-    );
+    hw.run_failing(
+        "helloworld-get-alert",
+        args(&[("alert_id", &id)]),
+        &format!("alert {id} not found"),
+    )
+    .await;
 
     assert_eq!(
         hw.integration_context()[ACCESS_TOKEN_KEY],
@@ -441,14 +438,11 @@ async fn a_missing_alert_is_one_error_entry_naming_it_for_every_command() {
     for (command, extra) in calls {
         let mut call = args(extra);
         call.insert("alert_id".to_owned(), json!(missing));
-        let entries = hw.run(command, call).await;
-        let text = error_text(&entries);
+        let text = hw
+            .run_failing(command, call, &format!("alert {missing} not found"))
+            .await;
         assert!(
             text.starts_with(&format!("Failed to execute {command} command.\nError:\n")),
-            "{command}: {text}"
-        );
-        assert!(
-            text.contains(&format!("alert {missing} not found")),
             "{command}: {text}"
         );
     }
@@ -474,51 +468,32 @@ async fn bad_arguments_are_refused_with_what_to_do() {
         ),
         ("helloworld-search-alerts", args(&[("status", "OPEN")])),
     ] {
-        let entries = hw.run(command, call).await;
-        let text = error_text(&entries);
-        assert!(text.contains(predefined), "{command}: {text}");
+        hw.run_failing(command, call, predefined).await;
     }
-    let entries = hw
-        .run(
-            "helloworld-search-alerts",
-            args(&[("severity", "High,Severe")]),
-        )
-        .await;
-    assert!(
-        error_text(&entries).contains(
-            "Invalid value \"Severe\" for argument \"severity\": it must be one of Low, Medium, High, Critical"
-        ),
-        "{entries:?}"
-    );
-
-    let entries = hw
-        .run("helloworld-update-alert", args(&[("alert_id", &id)]))
-        .await;
-    assert!(
-        error_text(&entries).contains("give at least one of status, severity or assignee"),
-        "{entries:?}"
-    );
-
-    let entries = hw
-        .run(
-            "helloworld-create-alert",
-            args(&[("severity", "Low"), ("alert_type", "Bug")]),
-        )
-        .await;
-    assert!(
-        error_text(&entries).contains(
-            "Missing required argument \"name\". Give it a value: helloworld-create-alert name=<value>"
-        ),
-        "{entries:?}"
-    );
-
-    let entries = hw
-        .run("helloworld-search-alerts", args(&[("max_results", "5000")]))
-        .await;
-    assert!(
-        error_text(&entries).contains("max_results is 5000; use 1 to 1000"),
-        "{entries:?}"
-    );
+    hw.run_failing(
+        "helloworld-search-alerts",
+        args(&[("severity", "High,Severe")]),
+        "Invalid value \"Severe\" for argument \"severity\": it must be one of Low, Medium, High, Critical",
+    )
+    .await;
+    hw.run_failing(
+        "helloworld-update-alert",
+        args(&[("alert_id", &id)]),
+        "give at least one of status, severity or assignee",
+    )
+    .await;
+    hw.run_failing(
+        "helloworld-create-alert",
+        args(&[("severity", "Low"), ("alert_type", "Bug")]),
+        "Missing required argument \"name\". Give it a value: helloworld-create-alert name=<value>",
+    )
+    .await;
+    hw.run_failing(
+        "helloworld-search-alerts",
+        args(&[("max_results", "5000")]),
+        "max_results is 5000; use 1 to 1000",
+    )
+    .await;
 
     // None of these reached the API as a change.
     assert_eq!(vendor_alert(&hw, &id).await.1, before);
@@ -540,12 +515,11 @@ async fn paging_with_next_token_visits_every_alert_exactly_once() {
         if !token.is_empty() {
             call.insert("next_token".to_owned(), json!(token));
         }
-        let entries = hw.run("helloworld-search-alerts", call).await;
-        let entry = only(&entries);
-        let ids = alert_ids(entry);
+        let entry = hw.run_one("helloworld-search-alerts", call).await;
+        let ids = alert_ids(&entry);
         page_sizes.push(ids.len());
         seen.extend(ids);
-        token = context(entry, PAGE_KEY)["next_token"]
+        token = context(&entry, PAGE_KEY)["next_token"]
             .as_str()
             .unwrap()
             .to_owned();

@@ -5,6 +5,7 @@
 //! answer is the point; and the command end to end as a process.
 
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::ops::RangeInclusive;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -21,7 +22,8 @@ use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
 use crate::fetch_model::SplitMix64;
-use crate::support::{Sim, helloworld, run_with};
+use crate::local_host::{assert_failed_with, json_output};
+use crate::support::{Sim, helloworld, json_keys, run_with};
 
 const TOKEN_PATH: &str = "/api/v2/auth/token";
 const ALERTS_PATH: &str = "/api/v2/alerts";
@@ -50,6 +52,13 @@ pub(crate) fn client_of(url: &str, api_key: &str) -> Client<'static> {
 
 fn sim_client(sim: &Sim) -> Client<'static> {
     client_of(&sim.running.url, &sim.running.api_key)
+}
+
+/// What most simulator tests start from: settings from `params` at the simulator's now, a
+/// client of it, and a fetch loop with the empty state.
+async fn on_sim(sim: &Sim, params: &Value) -> (FetchSettings, Client<'static>, Drive) {
+    let settings = settings(params, sim.now().await);
+    (settings, sim_client(sim), Drive::default())
 }
 
 /// Settings from fetch params laid over the defaults of these tests (max_fetch 10, first_fetch
@@ -114,6 +123,15 @@ impl Drive {
         self.run(source, settings, now)
             .await
             .unwrap_or_else(|error| panic!("the run failed: {error}"))
+    }
+
+    /// One run at the wall-clock now that must succeed; the ids of the incidents it committed.
+    async fn ids_now(
+        &mut self,
+        source: &impl AlertSource,
+        settings: &FetchSettings,
+    ) -> Vec<String> {
+        mirror_ids(&self.ok(source, settings, Utc::now()).await.incidents)
     }
 
     /// Runs until one comes back empty; returns the number of incidents of each run before it.
@@ -238,27 +256,45 @@ fn vendor_alert(id: &str, created: &str) -> Value {
     json!({"id": id, "name": format!("alert {id}"), "type": "Attack", "status": "ACTIVE", "severity": "High", "created": created, "description": "d"})
 }
 
-/// A wiremock vendor: `earlier` mocks (which win while they last), a token endpoint, and
-/// `feed` behind `GET /api/v2/alerts`.
-async fn vendor(feed: &Feed, earlier: Vec<Mock>) -> MockServer {
-    let server = MockServer::start().await;
-    for mock in earlier {
-        mock.mount(&server).await;
-    }
+/// Vendor alerts `HW-<n>` created at `2025-11-20T12:00:0<n>Z`, for `n` of `numbers` (1 to 9).
+fn numbered_alerts(numbers: RangeInclusive<u32>) -> Vec<Value> {
+    numbers
+        .map(|n| vendor_alert(&format!("HW-{n}"), &format!("2025-11-20T12:00:0{n}Z")))
+        .collect()
+}
+
+/// The ids of [`numbered_alerts`] for `numbers`, in order.
+fn numbered_ids(numbers: RangeInclusive<u32>) -> Vec<String> {
+    numbers.map(|n| format!("HW-{n}")).collect()
+}
+
+/// Mounts on `server` a token endpoint that issues `access_token` for an hour.
+pub(crate) async fn mount_token(server: &MockServer, access_token: &str) {
     Mock::given(method("POST"))
         .and(path(TOKEN_PATH))
         .respond_with(
             ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": "t0k", "expires_in": 3600})),
+                .set_body_json(json!({"access_token": access_token, "expires_in": 3600})),
         )
-        .mount(&server)
+        .mount(server)
         .await;
+}
+
+/// A wiremock vendor: `earlier` mocks (which win while they last), a token endpoint, and
+/// `feed` behind `GET /api/v2/alerts`; with a client of it.
+async fn vendor(feed: &Feed, earlier: Vec<Mock>) -> (MockServer, Client<'static>) {
+    let server = MockServer::start().await;
+    for mock in earlier {
+        mock.mount(&server).await;
+    }
+    mount_token(&server, "t0k").await;
     Mock::given(method("GET"))
         .and(path(ALERTS_PATH))
         .respond_with(feed.clone())
         .mount(&server)
         .await;
-    server
+    let client = client_of(&server.uri(), "hwk-test");
+    (server, client)
 }
 
 /// The query strings of the window's alert listings `server` received, in order; the late-alert
@@ -282,13 +318,14 @@ async fn listings(server: &MockServer) -> Vec<HashMap<String, String>> {
         .collect()
 }
 
-fn wiremock_client(server: &MockServer) -> Client<'static> {
-    client_of(&server.uri(), "hwk-test")
-}
-
 /// A fixed fetch time for the wiremock tests, after every alert they serve.
 fn wiremock_now() -> DateTime<Utc> {
     "2025-11-21T00:00:00Z".parse().unwrap()
+}
+
+/// The settings of the wiremock tests: the defaults with `first_fetch`, at [`wiremock_now`].
+fn wiremock_settings(first_fetch: &str) -> FetchSettings {
+    settings(&json!({ "first_fetch": first_fetch }), wiremock_now())
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -309,9 +346,7 @@ async fn alerts_sharing_one_second_across_max_fetch_are_each_fetched_once_in_ord
     }
     // Injected in (created, id) order: ids grow with injection, times never go back.
     let expected = sim.inject(fixtures).await;
-    let settings = settings(&json!({"max_fetch": "10"}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (settings, client, mut drive) = on_sim(&sim, &json!({"max_fetch": "10"})).await;
     let sizes = drive.drain(&client, &settings, Utc::now()).await;
     assert_eq!(sizes, [10, 10, 10, 1]);
     drive.assert_no_duplicate();
@@ -338,12 +373,8 @@ async fn creation_times_of_any_zone_and_precision_become_utc_milliseconds_and_a_
         ],
         100,
     );
-    let server = vendor(&feed, Vec::new()).await;
-    let client = wiremock_client(&server);
-    let settings = settings(
-        &json!({"first_fetch": "2025-11-20T11:30:00.5Z"}),
-        wiremock_now(),
-    );
+    let (server, client) = vendor(&feed, Vec::new()).await;
+    let settings = wiremock_settings("2025-11-20T11:30:00.5Z");
     let mut drive = Drive::default();
     let first = drive.ok(&client, &settings, wiremock_now()).await;
     let occurred: Vec<&str> = first
@@ -399,20 +430,14 @@ async fn with_a_late_alert(sim: &Sim) -> (String, String) {
 async fn an_alert_visible_late_within_look_back_is_fetched_once_in_the_run_after_it_appears() {
     let sim = empty_sim().await;
     let (on_time, late) = with_a_late_alert(&sim).await;
-    let settings = settings(&json!({"look_back": "5"}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (settings, client, mut drive) = on_sim(&sim, &json!({"look_back": "5"})).await;
     assert_eq!(
-        mirror_ids(&drive.ok(&client, &settings, Utc::now()).await.incidents),
+        drive.ids_now(&client, &settings).await,
         std::slice::from_ref(&on_time)
     );
     sim.advance_clock(60).await;
     assert!(
-        drive
-            .ok(&client, &settings, Utc::now())
-            .await
-            .incidents
-            .is_empty(),
+        drive.ids_now(&client, &settings).await.is_empty(),
         "not visible yet"
     );
     sim.advance_clock(61).await;
@@ -420,13 +445,7 @@ async fn an_alert_visible_late_within_look_back_is_fetched_once_in_the_run_after
     assert_eq!(mirror_ids(&found.incidents), std::slice::from_ref(&late));
     assert_eq!(found.report.late_rescued, 1);
     for _ in 0..3 {
-        assert!(
-            drive
-                .ok(&client, &settings, Utc::now())
-                .await
-                .incidents
-                .is_empty()
-        );
+        assert!(drive.ids_now(&client, &settings).await.is_empty());
         sim.advance_clock(30).await;
     }
     assert_eq!(drive.committed, [on_time, late]);
@@ -442,9 +461,7 @@ async fn an_alert_visible_later_than_look_back_is_not_fetched_and_is_reported_on
         .inject(burst(1, sim.now().await + TimeDelta::seconds(120)))
         .await
         .remove(0);
-    let settings = settings(&json!({"look_back": "0"}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (settings, client, mut drive) = on_sim(&sim, &json!({"look_back": "0"})).await;
     drive.ok(&client, &settings, Utc::now()).await;
     sim.advance_clock(121).await;
     let found = drive.ok(&client, &settings, Utc::now()).await;
@@ -484,9 +501,7 @@ async fn a_late_alert_that_appears_while_nothing_new_arrives_is_still_counted_as
     // during a quiet spell; the next new alert comes 15 minutes later.
     let sim = empty_sim().await;
     let (_, late) = with_a_late_alert(&sim).await;
-    let settings = settings(&json!({"look_back": "0"}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (settings, client, mut drive) = on_sim(&sim, &json!({"look_back": "0"})).await;
     let mut warnings = Vec::new();
     drive.ok(&client, &settings, Utc::now()).await;
     for _ in 0..6 {
@@ -525,9 +540,7 @@ async fn a_late_alert_that_appears_while_nothing_new_arrives_is_still_counted_as
 #[tokio::test]
 async fn a_run_with_nothing_new_changes_nothing_reads_one_page_and_fails_nothing() {
     let sim = empty_sim().await;
-    let settings = settings(&json!({}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (settings, client, mut drive) = on_sim(&sim, &json!({})).await;
     // Before the first alert ever: empty, and the state stays the empty one.
     let nothing = drive.ok(&client, &settings, Utc::now()).await;
     assert_eq!(
@@ -541,14 +554,7 @@ async fn a_run_with_nothing_new_changes_nothing_reads_one_page_and_fails_nothing
     let ids = sim
         .inject(burst(3, sim.now().await - TimeDelta::seconds(5)))
         .await;
-    assert_eq!(
-        drive
-            .ok(&client, &settings, Utc::now())
-            .await
-            .incidents
-            .len(),
-        3
-    );
+    assert_eq!(drive.ids_now(&client, &settings).await.len(), 3);
     let committed = drive.state.clone();
     for round in 0..4 {
         sim.advance_clock(20).await;
@@ -589,9 +595,7 @@ async fn a_backlog_of_ten_times_max_fetch_drains_in_exactly_ten_full_runs() {
         .map(|n| json!({"created": at(start + TimeDelta::seconds(n / 5))}))
         .collect();
     let expected = sim.inject(fixtures).await;
-    let settings = settings(&json!({"max_fetch": "20"}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (settings, client, mut drive) = on_sim(&sim, &json!({"max_fetch": "20"})).await;
     for run in 1..=10 {
         let outcome = drive.ok(&client, &settings, Utc::now()).await;
         assert_eq!(outcome.incidents.len(), 20, "run {run}");
@@ -612,10 +616,7 @@ async fn a_backlog_of_ten_times_max_fetch_drains_in_exactly_ten_full_runs() {
 
 #[tokio::test]
 async fn a_failure_on_the_second_page_commits_nothing_and_the_next_run_fetches_everything_once() {
-    let alerts: Vec<Value> = (1..=8)
-        .map(|n| vendor_alert(&format!("HW-{n}"), &format!("2025-11-20T12:00:0{n}Z")))
-        .collect();
-    let feed = Feed::new(alerts, 4);
+    let feed = Feed::new(numbered_alerts(1..=8), 4);
     // The page after the first fails once with a 500 (not retried: the server acted and failed).
     let failing = Mock::given(method("GET"))
         .and(path(ALERTS_PATH))
@@ -626,12 +627,8 @@ async fn a_failure_on_the_second_page_commits_nothing_and_the_next_run_fetches_e
         )
         .up_to_n_times(1)
         .expect(1);
-    let server = vendor(&feed, vec![failing]).await;
-    let client = wiremock_client(&server);
-    let settings = settings(
-        &json!({"first_fetch": "2025-11-20T11:00:00Z"}),
-        wiremock_now(),
-    );
+    let (server, client) = vendor(&feed, vec![failing]).await;
+    let settings = wiremock_settings("2025-11-20T11:00:00Z");
     let mut drive = Drive::default();
     let error = drive
         .run(&client, &settings, wiremock_now())
@@ -651,8 +648,7 @@ async fn a_failure_on_the_second_page_commits_nothing_and_the_next_run_fetches_e
     );
     let sizes = drive.drain(&client, &settings, wiremock_now()).await;
     assert_eq!(sizes, [8]);
-    let expected: Vec<String> = (1..=8).map(|n| format!("HW-{n}")).collect();
-    assert_eq!(drive.committed, expected);
+    assert_eq!(drive.committed, numbered_ids(1..=8));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -668,9 +664,7 @@ async fn the_last_run_stays_small_while_thousands_of_alerts_sharing_three_second
         fixtures.extend(burst(1000, start + TimeDelta::seconds(second)));
     }
     let expected = sim.inject(fixtures).await;
-    let settings = settings(&json!({"max_fetch": "200"}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (settings, client, mut drive) = on_sim(&sim, &json!({"max_fetch": "200"})).await;
     loop {
         let outcome = drive.ok(&client, &settings, Utc::now()).await;
         let size = drive.state.to_last_run().to_string().len();
@@ -698,20 +692,14 @@ async fn inject_seconds(sim: &Sim, start: DateTime<Utc>, counts: &[usize]) -> Ve
     ids.into_iter().zip(times).collect()
 }
 
-#[tokio::test]
-async fn a_seen_set_over_max_seen_is_capped_by_whole_seconds_and_nothing_is_fetched_twice() {
-    let sim = empty_sim().await;
-    let start = sim.now().await - TimeDelta::minutes(20);
-    // 20 seconds of 1,000 alerts, then 700 more in the 21st second.
-    let mut counts = vec![1000; 20];
-    counts.push(700);
-    let all = inject_seconds(&sim, start, &counts).await;
-    let settings = settings(
-        &json!({"max_fetch": "200", "look_back": "60"}),
-        sim.now().await,
-    );
-    // Earlier runs fetched the first 20,300: more than MAX_SEEN ids inside the look-back.
-    let (earlier, rest) = all.split_at(MAX_SEEN + 300);
+/// The ids of alerts given with their creation times, in order.
+fn ids_of(alerts: &[(String, i64)]) -> Vec<String> {
+    alerts.iter().map(|(id, _)| id.clone()).collect()
+}
+
+/// The state that earlier runs under `settings` left after fetching `earlier` (ids with their
+/// creation times).
+fn state_after(settings: &FetchSettings, earlier: &[(String, i64)]) -> FetchState {
     let mut state = FetchState {
         filters: settings.filters.fingerprint(),
         ..FetchState::default()
@@ -721,6 +709,22 @@ async fn a_seen_set_over_max_seen_is_capped_by_whole_seconds_and_nothing_is_fetc
         settings.first_fetch.timestamp_millis(),
         settings.look_back,
     );
+    state
+}
+
+#[tokio::test]
+async fn a_seen_set_over_max_seen_is_capped_by_whole_seconds_and_nothing_is_fetched_twice() {
+    let sim = empty_sim().await;
+    let start = sim.now().await - TimeDelta::minutes(20);
+    // 20 seconds of 1,000 alerts, then 700 more in the 21st second.
+    let mut counts = vec![1000; 20];
+    counts.push(700);
+    let all = inject_seconds(&sim, start, &counts).await;
+    let params = json!({"max_fetch": "200", "look_back": "60"});
+    let (settings, client, mut drive) = on_sim(&sim, &params).await;
+    // Earlier runs fetched the first 20,300: more than MAX_SEEN ids inside the look-back.
+    let (earlier, rest) = all.split_at(MAX_SEEN + 300);
+    let state = state_after(&settings, earlier);
     assert!(
         state.seen.len() <= MAX_SEEN,
         "{} ids kept",
@@ -748,16 +752,12 @@ async fn a_seen_set_over_max_seen_is_capped_by_whole_seconds_and_nothing_is_fetc
         second_ms
     );
 
-    let client = sim_client(&sim);
-    let mut drive = Drive {
-        state,
-        ..Drive::default()
-    };
+    drive.state = state;
     drive.drain(&client, &settings, Utc::now()).await;
     drive.assert_no_duplicate();
-    let expected: Vec<String> = rest.iter().map(|(id, _)| id.clone()).collect();
     assert_eq!(
-        drive.committed, expected,
+        drive.committed,
+        ids_of(rest),
         "the rest once, and no id fetched by the earlier runs"
     );
     assert!(drive.state.seen.len() <= MAX_SEEN);
@@ -770,25 +770,12 @@ async fn a_second_holding_more_than_max_seen_alerts_loses_none_of_them() {
     let sim = empty_sim().await;
     let start = sim.now().await - TimeDelta::minutes(5);
     let all = inject_seconds(&sim, start, &[MAX_SEEN + 500]).await;
-    let settings = settings(&json!({"max_fetch": "200"}), sim.now().await);
+    let (settings, client, mut drive) = on_sim(&sim, &json!({"max_fetch": "200"})).await;
     let (earlier, rest) = all.split_at(MAX_SEEN);
-    let mut state = FetchState {
-        filters: settings.filters.fingerprint(),
-        ..FetchState::default()
-    };
-    state.advance(
-        earlier,
-        settings.first_fetch.timestamp_millis(),
-        settings.look_back,
-    );
-    let client = sim_client(&sim);
-    let mut drive = Drive {
-        state,
-        ..Drive::default()
-    };
+    drive.state = state_after(&settings, earlier);
     drive.drain(&client, &settings, Utc::now()).await;
     drive.assert_no_duplicate();
-    let expected: Vec<String> = rest.iter().map(|(id, _)| id.clone()).collect();
+    let expected = ids_of(rest);
     assert_eq!(
         drive.committed.len(),
         expected.len(),
@@ -814,18 +801,9 @@ fn too_many() -> ResponseTemplate {
 
 #[tokio::test]
 async fn a_429_is_retried_within_the_run_and_a_persistent_429_fails_it_without_moving_the_cursor() {
-    let alerts = |numbers: std::ops::RangeInclusive<u32>| -> Vec<Value> {
-        numbers
-            .map(|n| vendor_alert(&format!("HW-{n}"), &format!("2025-11-20T12:00:0{n}Z")))
-            .collect()
-    };
-    let feed = Feed::new(alerts(1..=4), 100);
-    let server = vendor(&feed, Vec::new()).await;
-    let client = wiremock_client(&server);
-    let settings = settings(
-        &json!({"first_fetch": "2025-11-20T11:00:00Z"}),
-        wiremock_now(),
-    );
+    let feed = Feed::new(numbered_alerts(1..=4), 100);
+    let (server, client) = vendor(&feed, Vec::new()).await;
+    let settings = wiremock_settings("2025-11-20T11:00:00Z");
     let mut drive = Drive::default();
     feed.throttle(1);
     let first = drive.ok(&client, &settings, wiremock_now()).await;
@@ -836,7 +814,7 @@ async fn a_429_is_retried_within_the_run_and_a_persistent_429_fails_it_without_m
     assert_eq!(listings(&server).await.len(), 2, "one 429, then the retry");
     let committed = drive.state.clone();
 
-    feed.push(alerts(5..=6));
+    feed.push(numbered_alerts(5..=6));
     feed.throttle(usize::MAX);
     let error = drive
         .run(&client, &settings, wiremock_now())
@@ -856,9 +834,9 @@ async fn a_429_is_retried_within_the_run_and_a_persistent_429_fails_it_without_m
 
     feed.throttle(0);
     drive.drain(&client, &settings, wiremock_now()).await;
-    let expected: Vec<String> = (1..=6).map(|n| format!("HW-{n}")).collect();
     assert_eq!(
-        drive.committed, expected,
+        drive.committed,
+        numbered_ids(1..=6),
         "each alert once over the three runs"
     );
 }
@@ -876,18 +854,9 @@ async fn a_run_out_of_time_returns_what_it_has_and_the_next_run_continues() {
     let mut counts = vec![900];
     counts.extend([10; 30]);
     let all = inject_seconds(&sim, start, &counts).await;
-    let mut settings = settings(&json!({"max_fetch": "180"}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (mut settings, client, mut drive) = on_sim(&sim, &json!({"max_fetch": "180"})).await;
     for _ in 0..5 {
-        assert_eq!(
-            drive
-                .ok(&client, &settings, Utc::now())
-                .await
-                .incidents
-                .len(),
-            180
-        );
+        assert_eq!(drive.ids_now(&client, &settings).await.len(), 180);
     }
     assert_eq!(drive.state.seen.len(), 900);
     settings.time_budget = Duration::ZERO;
@@ -910,8 +879,7 @@ async fn a_run_out_of_time_returns_what_it_has_and_the_next_run_continues() {
     let sizes = drive.drain(&client, &settings, Utc::now()).await;
     assert_eq!(sizes.iter().sum::<usize>(), 200);
     drive.assert_no_duplicate();
-    let expected: Vec<String> = all.into_iter().map(|(id, _)| id).collect();
-    assert_eq!(drive.committed, expected);
+    assert_eq!(drive.committed, ids_of(&all));
 }
 
 #[tokio::test]
@@ -922,9 +890,7 @@ async fn a_run_out_of_time_on_pages_of_already_fetched_alerts_still_makes_progre
     let sim = empty_sim().await;
     let start = sim.now().await - TimeDelta::minutes(10);
     let all = inject_seconds(&sim, start, &[1200]).await;
-    let mut settings = settings(&json!({"max_fetch": "200"}), sim.now().await);
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let (mut settings, client, mut drive) = on_sim(&sim, &json!({"max_fetch": "200"})).await;
     for _ in 0..5 {
         drive.ok(&client, &settings, Utc::now()).await;
     }
@@ -966,12 +932,8 @@ async fn a_first_fetch_a_year_back_over_a_large_backlog_is_bounded_and_catches_u
         .filter(|alert| alert["status"] == "ACTIVE")
         .map(|alert| alert["id"].as_str().unwrap().to_owned())
         .collect();
-    let settings = settings(
-        &json!({"max_fetch": "200", "first_fetch": "365 days"}),
-        sim.now().await,
-    );
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let params = json!({"max_fetch": "200", "first_fetch": "365 days"});
+    let (settings, client, mut drive) = on_sim(&sim, &params).await;
     let mut newest = i64::MIN;
     for run in 0..6 {
         let outcome = drive.ok(&client, &settings, Utc::now()).await;
@@ -1130,12 +1092,8 @@ async fn a_crash_before_the_commit_at_random_points_loses_nothing_and_duplicates
         }
     }
     let expected: BTreeSet<String> = sim.inject(fixtures).await.into_iter().collect();
-    let settings = settings(
-        &json!({"max_fetch": "25", "look_back": "5"}),
-        sim.now().await,
-    );
-    let client = sim_client(&sim);
-    let mut drive = Drive::default();
+    let params = json!({"max_fetch": "25", "look_back": "5"});
+    let (settings, client, mut drive) = on_sim(&sim, &params).await;
     let (mut crashes, mut empty_in_a_row, mut elapsed) = (0, 0, 0);
     while elapsed < 300 || empty_in_a_row < 2 {
         let outcome = run::fetch(&client, &settings, &drive.state, Utc::now())
@@ -1216,17 +1174,11 @@ async fn the_command_fetches_five_then_the_next_five_and_refuses_bad_input_clear
 
     let mut fetched = Vec::new();
     for run in [&first, &second] {
-        assert_eq!(run.status, Some(0), "{}", run.stderr);
-        let document: Value = serde_json::from_str(&run.stdout).unwrap();
+        let document = json_output(run);
         let incidents = document["incidents"].as_array().unwrap();
         assert_eq!(incidents.len(), 5);
         for incident in incidents {
-            let keys: BTreeSet<&str> = incident
-                .as_object()
-                .unwrap()
-                .keys()
-                .map(String::as_str)
-                .collect();
+            let keys: BTreeSet<&str> = json_keys(incident).into_iter().collect();
             assert_eq!(
                 keys,
                 BTreeSet::from([
@@ -1244,22 +1196,12 @@ async fn the_command_fetches_five_then_the_next_five_and_refuses_bad_input_clear
     }
     assert_eq!(fetched, ids[..10], "5 + 5 distinct, oldest first");
 
-    assert_eq!(bad_param.status, Some(1));
-    assert!(
-        bad_param
-            .stderr
-            .contains("the max_fetch param is 500; use a whole number from 1 to 200"),
-        "{}",
-        bad_param.stderr
+    assert_failed_with(
+        &bad_param,
+        1,
+        "the max_fetch param is 500; use a whole number from 1 to 200",
     );
-    assert_eq!(bad_last_run.status, Some(1), "{}", bad_last_run.stderr);
-    assert!(
-        bad_last_run
-            .stderr
-            .contains("the last run has version none"),
-        "{}",
-        bad_last_run.stderr
-    );
+    assert_failed_with(&bad_last_run, 1, "the last run has version none");
     assert!(
         bad_last_run.stderr.contains("Reset the last run"),
         "{}",

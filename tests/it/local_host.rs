@@ -12,6 +12,7 @@ use helloworld::host::store::schema::MIGRATIONS;
 use helloworld::sim::SimConfig;
 use serde_json::Value;
 
+use crate::fetch_reliability::mirror_ids;
 use crate::support::{Run, Sim, helloworld, run_with, temp_dir};
 
 /// Runs `helloworld args...` against `state`, with the API key in the environment.
@@ -23,6 +24,34 @@ fn with_state(state: &Path, api_key: &str, args: &[&str]) -> Run {
             .arg(state)
             .env("HELLOWORLD_API_KEY", api_key),
     )
+}
+
+/// The JSON a run printed on stdout; the run must have exited 0.
+pub(crate) fn json_output(run: &Run) -> Value {
+    assert_eq!(run.status, Some(0), "{}", run.stderr);
+    serde_json::from_str(&run.stdout).unwrap()
+}
+
+/// Asserts that `run` exited with `status` and that its stderr says `text`.
+pub(crate) fn assert_failed_with(run: &Run, status: i32, text: &str) {
+    assert_eq!(run.status, Some(status), "{}", run.stderr);
+    assert!(run.stderr.contains(text), "{}", run.stderr);
+}
+
+/// A simulator seeded with `seed` and a backlog of `alerts`.
+async fn sim(alerts: u64, seed: u64) -> Sim {
+    Sim::start(SimConfig {
+        alerts,
+        ..SimConfig::new(seed)
+    })
+    .await
+}
+
+/// A state file `<name>.sqlite` in a new folder `<label>`, with the simulator's URL and API key:
+/// what a test moves into its blocking task.
+fn fresh_state(sim: &Sim, label: &str, name: &str) -> (PathBuf, String, String) {
+    let state = temp_dir(label).join(format!("{name}.sqlite"));
+    (state, sim.running.url.clone(), sim.running.api_key.clone())
 }
 
 /// The source ids in the incidents table, in commit order, read with SQLite directly.
@@ -118,60 +147,31 @@ fn config_check_names_the_param_that_is_wrong_and_never_prints_the_key() {
     assert!(!ok.stdout.contains("SECRET-KEY-42") && !ok.stderr.contains("SECRET-KEY-42"));
 
     let missing = check("[instance]\nname = \"lab\"\n[instance.params]\nmax_fetch = 5\n");
-    assert_eq!(missing.status, Some(2));
-    assert!(
-        missing.stderr.contains("the required param `url`"),
-        "{}",
-        missing.stderr
-    );
+    assert_failed_with(&missing, 2, "the required param `url`");
     assert!(missing.stderr.contains("the required param `api_key`"));
     assert!(missing.stderr.contains("HELLOWORLD_API_KEY"));
 
     let bad_type = check(
         "[instance]\napi_key_file = \"key.txt\"\n[instance.params]\nurl = \"http://x\"\nproxy = \"maybe\"\n",
     );
-    assert_eq!(bad_type.status, Some(2));
-    assert!(
-        bad_type.stderr.contains("param `proxy` is a checkbox"),
-        "{}",
-        bad_type.stderr
-    );
+    assert_failed_with(&bad_type, 2, "param `proxy` is a checkbox");
 
     let unknown = check("[instance]\n[instance.params]\ncolour = \"red\"\n");
-    assert_eq!(unknown.status, Some(2));
-    assert!(
-        unknown.stderr.contains("there is no param `colour`"),
-        "{}",
-        unknown.stderr
-    );
+    assert_failed_with(&unknown, 2, "there is no param `colour`");
 
     let range = check(
         "[instance]\napi_key_file = \"key.txt\"\n[instance.params]\nurl = \"http://x\"\nmax_fetch = 500\n",
     );
-    assert_eq!(range.status, Some(2));
-    assert!(
-        range.stderr.contains("the max_fetch param is 500"),
-        "{}",
-        range.stderr
-    );
+    assert_failed_with(&range, 2, "the max_fetch param is 500");
 
     let literal = check("[instance]\n[instance.params]\napi_key = \"SECRET-KEY-42\"\n");
-    assert_eq!(literal.status, Some(2));
-    assert!(
-        literal.stderr.contains("`api_key` is a secret"),
-        "{}",
-        literal.stderr
-    );
+    assert_failed_with(&literal, 2, "`api_key` is a secret");
     assert!(!literal.stderr.contains("SECRET-KEY-42"));
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn two_runs_continue_from_each_other_and_the_state_lists_them() {
-    let sim = Sim::start(SimConfig {
-        alerts: 30,
-        ..SimConfig::new(91)
-    })
-    .await;
+    let sim = sim(30, 91).await;
     let active = active_ids(&sim).await;
     let dir = temp_dir("runs");
     let config = write_config(
@@ -207,11 +207,8 @@ async fn two_runs_continue_from_each_other_and_the_state_lists_them() {
     .unwrap();
     let mut fetched = Vec::new();
     for run in [&first, &second] {
-        assert_eq!(run.status, Some(0), "{}", run.stderr);
-        let document: Value = serde_json::from_str(&run.stdout).unwrap();
-        for incident in document["incidents"].as_array().unwrap() {
-            fetched.push(incident["dbotMirrorId"].as_str().unwrap().to_owned());
-        }
+        let document = json_output(run);
+        fetched.extend(mirror_ids(document["incidents"].as_array().unwrap()));
     }
     assert_eq!(fetched.len(), 10, "5 then the next 5");
     assert_eq!(
@@ -221,8 +218,7 @@ async fn two_runs_continue_from_each_other_and_the_state_lists_them() {
     );
     assert!(fetched.iter().all(|id| active.contains(id)));
 
-    assert_eq!(listed.status, Some(0), "{}", listed.stderr);
-    let listed: Value = serde_json::from_str(&listed.stdout).unwrap();
+    let listed = json_output(&listed);
     let listed_ids: Vec<&str> = listed
         .as_array()
         .unwrap()
@@ -238,8 +234,7 @@ async fn two_runs_continue_from_each_other_and_the_state_lists_them() {
         .collect();
     assert_eq!(runs.len(), 2, "each run has its id");
 
-    assert_eq!(context.status, Some(0), "{}", context.stderr);
-    let context: Value = serde_json::from_str(&context.stdout).unwrap();
+    let context = json_output(&context);
     // The runs cached a token; it is in the state, and masked when shown.
     assert!(context["context"]["access_token"].is_string(), "{context}");
     assert!(
@@ -261,9 +256,7 @@ async fn concurrent_context_writers_lose_nothing() {
         ..SimConfig::new(92)
     })
     .await;
-    let dir = temp_dir("context");
-    let state = dir.join("shared.sqlite");
-    let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
+    let (state, url, key) = fresh_state(&sim, "context", "shared");
     let results = tokio::task::spawn_blocking(move || {
         let setters: Vec<std::thread::JoinHandle<Run>> = ["a", "b"]
             .into_iter()
@@ -329,15 +322,9 @@ async fn concurrent_context_writers_lose_nothing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn kill_9_during_a_drain_then_restart_ends_with_the_ground_truth_once() {
-    let sim = Sim::start(SimConfig {
-        alerts: 8000,
-        ..SimConfig::new(93)
-    })
-    .await;
+    let sim = sim(8000, 93).await;
     let truth = active_ids(&sim).await;
-    let dir = temp_dir("kill");
-    let state = dir.join("drain.sqlite");
-    let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
+    let (state, url, key) = fresh_state(&sim, "kill", "drain");
     let truth_len = truth.len();
     let (mid_drain, last) = tokio::task::spawn_blocking(move || {
         let fetch = || {
@@ -397,14 +384,8 @@ async fn kill_9_during_a_drain_then_restart_ends_with_the_ground_truth_once() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn runs_bounds_a_drain_and_since_filters_the_listing() {
-    let sim = Sim::start(SimConfig {
-        alerts: 100,
-        ..SimConfig::new(95)
-    })
-    .await;
-    let dir = temp_dir("runs-bound");
-    let state = dir.join("bounded.sqlite");
-    let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
+    let sim = sim(100, 95).await;
+    let (state, url, key) = fresh_state(&sim, "runs-bound", "bounded");
     let (fetched, recent, future) = tokio::task::spawn_blocking(move || {
         let url = format!("url={url}");
         let fetched = with_state(
@@ -448,14 +429,8 @@ async fn runs_bounds_a_drain_and_since_filters_the_listing() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn ctrl_c_finishes_the_current_run_and_stops() {
-    let sim = Sim::start(SimConfig {
-        alerts: 30,
-        ..SimConfig::new(94)
-    })
-    .await;
-    let dir = temp_dir("ctrl-c");
-    let state = dir.join("interval.sqlite");
-    let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
+    let sim = sim(30, 94).await;
+    let (state, url, key) = fresh_state(&sim, "ctrl-c", "interval");
     let (status, lines, state) = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
         let (mut child, mut reader) = spawn_fetch(&url, &key, "1m", &state);
@@ -490,9 +465,7 @@ async fn a_second_ctrl_c_aborts_the_run_in_flight_without_committing_it() {
         ..SimConfig::new(96)
     })
     .await;
-    let dir = temp_dir("ctrl-c-twice");
-    let state = dir.join("abort.sqlite");
-    let (url, key) = (sim.running.url.clone(), sim.running.api_key.clone());
+    let (state, url, key) = fresh_state(&sim, "ctrl-c-twice", "abort");
     let (status, lines, state) = tokio::task::spawn_blocking(move || {
         use std::io::BufRead;
         let (mut child, mut reader) = spawn_fetch(&url, &key, "0s", &state);
@@ -526,12 +499,7 @@ async fn a_second_ctrl_c_aborts_the_run_in_flight_without_committing_it() {
 fn a_missing_or_corrupt_state_file_gets_a_clear_error_and_a_hint() {
     let dir = temp_dir("broken");
     let missing = with_state(&dir.join("nowhere.sqlite"), "k", &["incidents"]);
-    assert_eq!(missing.status, Some(2));
-    assert!(
-        missing.stderr.contains("there is no state database at"),
-        "{}",
-        missing.stderr
-    );
+    assert_failed_with(&missing, 2, "there is no state database at");
     assert!(missing.stderr.contains("Hint: run `helloworld fetch`"));
 
     let corrupt = dir.join("corrupt.sqlite");
@@ -545,13 +513,7 @@ fn a_missing_or_corrupt_state_file_gets_a_clear_error_and_a_hint() {
         &["run", "helloworld-say-hello", "name=x"],
     ] {
         let run = with_state(&corrupt, "k", args);
-        assert_eq!(run.status, Some(2), "{args:?}");
-        assert!(
-            run.stderr
-                .contains("is corrupt or not a helloworld state file"),
-            "{}",
-            run.stderr
-        );
+        assert_failed_with(&run, 2, "is corrupt or not a helloworld state file");
         assert!(run.stderr.contains("Hint: move it aside"));
     }
 }
@@ -572,9 +534,7 @@ fn an_old_schema_is_migrated_and_keeps_its_data() {
             )
             .unwrap();
     }
-    let listed = with_state(&state, "k", &["incidents", "--json"]);
-    assert_eq!(listed.status, Some(0), "{}", listed.stderr);
-    let listed: Value = serde_json::from_str(&listed.stdout).unwrap();
+    let listed = json_output(&with_state(&state, "k", &["incidents", "--json"]));
     assert_eq!(listed[0]["source_id"], "HW-1");
     assert_eq!(listed[0]["incident"]["name"], "old");
     let connection = rusqlite::Connection::open(&state).unwrap();

@@ -20,10 +20,10 @@ use serde_json::{Map, Value, json};
 use wiremock::matchers::{method, path, path_regex, query_param};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
+use crate::fetch_reliability::mount_token;
 use crate::support::{Sim, helloworld, run_with};
 
 const API_KEY: &str = "hwk-reputation-tests";
-const TOKEN_PATH: &str = "/api/v2/auth/token";
 const IP_PATH: &str = "/api/v2/reputation/ip/";
 const DBOT_KEY: &str = "DBotScore(val.Indicator && val.Indicator == obj.Indicator && val.Vendor == obj.Vendor && val.Type == obj.Type)";
 const IP_KEY: &str = "IP(val.Address && val.Address == obj.Address)";
@@ -205,6 +205,14 @@ fn dbot(entry: &Entry) -> &Value {
     &context(entry, DBOT_KEY)[0]
 }
 
+/// The DBotScore `Indicator` of each entry, in order.
+fn indicators(entries: &[Entry]) -> Vec<&Value> {
+    entries
+        .iter()
+        .map(|entry| &dbot(entry)["Indicator"])
+        .collect()
+}
+
 /// The DBotScore `Score` of each entry, in order.
 fn scores(entries: &[Entry]) -> Vec<u64> {
     entries
@@ -240,15 +248,29 @@ fn classic_dbot(vendor_score: i32, threshold: i32) -> u64 {
 /// A vendor whose token endpoint issues one-hour tokens.
 async fn mock_vendor() -> MockServer {
     let server = MockServer::start().await;
-    Mock::given(method("POST"))
-        .and(path(TOKEN_PATH))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"access_token": "tok-reputation", "expires_in": 3600})),
-        )
-        .mount(&server)
-        .await;
+    mount_token(&server, "tok-reputation").await;
     server
+}
+
+/// A [`mock_vendor`] whose IP lookups `vendor` answers.
+async fn ip_vendor(vendor: &IpVendor) -> MockServer {
+    let server = mock_vendor().await;
+    vendor.mount(&server).await;
+    server
+}
+
+/// Looks up `ips` with `reputation_concurrency` on a vendor whose IP lookups `vendor` answers;
+/// checks there is one entry per IP, in input order (by its DBotScore indicator).
+async fn lookup_in_order(vendor: &IpVendor, ips: &[&str], concurrency: &str) -> Vec<Entry> {
+    let server = ip_vendor(vendor).await;
+    let entries = run(
+        "ip",
+        json!({"ip": ips.join(",")}),
+        params(&server.uri(), &[("reputation_concurrency", concurrency)]),
+    )
+    .await;
+    assert_eq!(indicators(&entries), ips, "{entries:?}");
+    entries
 }
 
 /// The API's 404 for an indicator it has no data on.
@@ -374,6 +396,17 @@ fn vendor_score(answer: &Value) -> i32 {
     i32::try_from(answer["score"].as_i64().unwrap()).unwrap()
 }
 
+/// Asserts that `entry` carries the simulator's `answer`: its vendor score under `hw_key`, and
+/// the DBotScore the classic maps that score to at the default threshold, 65.
+fn assert_sim_verdict(entry: &Entry, hw_key: &str, answer: &Value) {
+    assert_eq!(context(entry, hw_key)["score"], answer["score"], "{answer}");
+    assert_eq!(
+        dbot(entry)["Score"],
+        classic_dbot(vendor_score(answer), 65),
+        "{answer}"
+    );
+}
+
 // ---------------------------------------------------------------------------------------------
 // The classic goldens.
 // ---------------------------------------------------------------------------------------------
@@ -474,8 +507,7 @@ async fn assert_boundaries(t: i64, args: Value, extra: &[(&str, &str)]) {
         .zip(cases)
         .map(|(ip, (score, _))| (ip.as_str(), score))
         .collect();
-    let server = mock_vendor().await;
-    IpVendor::scoring(&table).mount(&server).await;
+    let server = ip_vendor(&IpVendor::scoring(&table)).await;
     let mut args = args;
     args["ip"] = json!(ips.join(","));
     let entries = run("ip", args, params(&server.uri(), extra)).await;
@@ -504,10 +536,8 @@ async fn boundary_scores_map_as_the_classic_for_odd_and_even_thresholds() {
 
 #[tokio::test]
 async fn the_threshold_argument_overrides_the_threshold_ip_param() {
-    let server = mock_vendor().await;
-    IpVendor::scoring(&[("8.8.8.8", 60)]).mount(&server).await;
-    let url = server.uri();
-    let strict = params(&url, &[("threshold_ip", "90")]);
+    let server = ip_vendor(&IpVendor::scoring(&[("8.8.8.8", 60)])).await;
+    let strict = params(&server.uri(), &[("threshold_ip", "90")]);
     // The param alone: 60 is under 90 but at least 45.
     let by_param = run("ip", json!({"ip": "8.8.8.8"}), strict.clone()).await;
     assert_eq!(scores(&by_param), [2]);
@@ -520,8 +550,7 @@ async fn the_threshold_argument_overrides_the_threshold_ip_param() {
     assert_eq!(scores(&by_arg), [3]);
     // An empty argument is no argument (as for every other argument): the param still holds.
     // 70 is suspicious under the param's 90, and bad only under the default 65.
-    let server = mock_vendor().await;
-    IpVendor::scoring(&[("8.8.4.4", 70)]).mount(&server).await;
+    let server = ip_vendor(&IpVendor::scoring(&[("8.8.4.4", 70)])).await;
     let strict = params(&server.uri(), &[("threshold_ip", "90")]);
     let empty_arg = run("ip", json!({"ip": "8.8.4.4", "threshold": ""}), strict).await;
     assert_eq!(
@@ -539,8 +568,7 @@ async fn a_bad_threshold_is_one_error_entry_and_costs_no_call() {
         ("-1", "threshold is -1; use a vendor score from 0 to 100"),
     ];
     for (threshold, message) in cases {
-        let server = mock_vendor().await;
-        IpVendor::scoring(&[("8.8.8.8", 60)]).mount(&server).await;
+        let server = ip_vendor(&IpVendor::scoring(&[("8.8.8.8", 60)])).await;
         let args = json!({"ip": "8.8.8.8,1.1.1.1", "threshold": threshold});
         let entries = run("ip", args, params(&server.uri(), &[])).await;
         assert_eq!(entries.len(), 1, "threshold={threshold}: {entries:?}");
@@ -571,18 +599,13 @@ async fn a_bad_threshold_is_one_error_entry_and_costs_no_call() {
 
 #[tokio::test]
 async fn a_mixed_list_gives_verdicts_unknowns_and_errors_in_input_order_with_one_call_per_ip() {
-    let server = mock_vendor().await;
     let vendor = IpVendor::scoring(&[("8.8.8.8", 20)]);
-    vendor.mount(&server).await;
+    let server = ip_vendor(&vendor).await;
     let args = json!({"ip": "8.8.8.8,1.1.1,10.0.0.1,8.8.8.8,2001:db8::1,not-an-ip"});
     let entries = run("ip", args, params(&server.uri(), &[])).await;
 
-    let indicators: Vec<&Value> = entries
-        .iter()
-        .map(|entry| &dbot(entry)["Indicator"])
-        .collect();
     assert_eq!(
-        indicators,
+        indicators(&entries),
         [
             &json!("8.8.8.8"),
             &Value::Null,
@@ -636,28 +659,15 @@ async fn retried_429s_neither_reorder_nor_duplicate_the_entries() {
         throttled: vec![ips[0].to_owned(), ips[3].to_owned()],
         ..IpVendor::scoring(&table)
     };
-    let server = mock_vendor().await;
-    vendor.mount(&server).await;
-    let entries = run(
-        "ip",
-        json!({"ip": ips.join(",")}),
-        params(&server.uri(), &[("reputation_concurrency", "3")]),
-    )
-    .await;
+    let entries = lookup_in_order(&vendor, &ips, "3").await;
 
     let addresses: Vec<&Value> = entries
         .iter()
         .map(|entry| &context(entry, IP_KEY)[0]["Address"])
         .collect();
-    let expected: Vec<Value> = ips.iter().map(|ip| json!(ip)).collect();
-    assert_eq!(
-        addresses,
-        expected.iter().collect::<Vec<_>>(),
-        "{entries:?}"
-    );
+    assert_eq!(addresses, ips, "{entries:?}");
     for (entry, ip) in entries.iter().zip(ips) {
         assert_eq!(context(entry, HW_IP_KEY)["ip"], ip);
-        assert_eq!(dbot(entry)["Indicator"], ip);
     }
     let mut expected_lookups: Vec<&str> = ips
         .iter()
@@ -781,59 +791,33 @@ async fn against_the_simulator_every_verdict_matches_its_score_in_order() {
             continue;
         }
         let answer = sim_answer(&sim, &format!("{IP_PATH}{ip}")).await;
-        assert_eq!(context(entry, HW_IP_KEY)["score"], answer["score"], "{ip}");
-        assert_eq!(
-            dbot(entry)["Score"],
-            classic_dbot(vendor_score(&answer), 65),
-            "{ip}: {answer}"
-        );
+        assert_sim_verdict(entry, HW_IP_KEY, &answer);
     }
 
     let domain = run("domain", json!({"domain": "acme-corp.com"}), params.clone()).await;
     let answer = sim_answer(&sim, "/api/v2/reputation/domain/acme-corp.com").await;
     assert_eq!(domain.len(), 1);
-    assert_eq!(context(&domain[0], HW_DOMAIN_KEY)["score"], answer["score"]);
-    assert_eq!(
-        dbot(&domain[0])["Score"],
-        classic_dbot(vendor_score(&answer), 65)
-    );
+    assert_sim_verdict(&domain[0], HW_DOMAIN_KEY, &answer);
 
     let login = "https://acme-corp.com/login";
     let url = run("url", json!({"url": login}), params).await;
     let query = serde_urlencoded::to_string([("url", login)]).unwrap();
     let answer = sim_answer(&sim, &format!("/api/v2/reputation/url?{query}")).await;
     assert_eq!(url.len(), 1);
-    assert_eq!(context(&url[0], HW_URL_KEY)["score"], answer["score"]);
-    assert_eq!(
-        dbot(&url[0])["Score"],
-        classic_dbot(vendor_score(&answer), 65)
-    );
+    assert_sim_verdict(&url[0], HW_URL_KEY, &answer);
 }
 
 #[tokio::test]
 async fn no_more_lookups_than_reputation_concurrency_are_in_flight() {
     let ips: Vec<String> = (1..=16).map(|i| format!("31.0.0.{i}")).collect();
-    let table: Vec<(&str, i64)> = ips.iter().map(|ip| (ip.as_str(), 40)).collect();
+    let ips: Vec<&str> = ips.iter().map(String::as_str).collect();
+    let table: Vec<(&str, i64)> = ips.iter().map(|ip| (*ip, 40)).collect();
     // The delay is the point: it keeps each request open long enough to overlap the others.
     let vendor = IpVendor {
         delay: Duration::from_millis(100),
         ..IpVendor::scoring(&table)
     };
-    let server = mock_vendor().await;
-    vendor.mount(&server).await;
-    let entries = run(
-        "ip",
-        json!({"ip": ips.join(",")}),
-        params(&server.uri(), &[("reputation_concurrency", "4")]),
-    )
-    .await;
-
-    let indicators: Vec<&Value> = entries
-        .iter()
-        .map(|entry| &dbot(entry)["Indicator"])
-        .collect();
-    let expected: Vec<Value> = ips.iter().map(|ip| json!(ip)).collect();
-    assert_eq!(indicators, expected.iter().collect::<Vec<_>>());
+    lookup_in_order(&vendor, &ips, "4").await;
     assert_eq!(vendor.lookups().len(), 16);
     let in_flight = vendor.max_in_flight();
     assert!(

@@ -17,8 +17,10 @@ use reqwest::Method;
 use serde_json::{Map, Value, json};
 use wiremock::MockServer;
 
-use crate::alert_commands::{Instance, args, context, error_text};
-use crate::support::{helloworld, run_with};
+use crate::alert_commands::{
+    Instance, args, assert_readable_starts_with, context, entry_values, error_text,
+};
+use crate::support::{helloworld, json_keys, run_with};
 
 /// Where scans go in the context.
 const SCAN_KEY: &str = "HelloWorld.Scan(val.scan_id && val.scan_id == obj.scan_id)";
@@ -59,19 +61,9 @@ async fn instance(scan_seconds: i64) -> Instance {
     .await
 }
 
-/// The keys of an entry, in order.
-fn keys(entry: &Value) -> Vec<&str> {
-    entry
-        .as_object()
-        .unwrap()
-        .keys()
-        .map(String::as_str)
-        .collect()
-}
-
 /// The scheduling fields an entry has.
 fn scheduling(entry: &Value) -> Vec<&str> {
-    keys(entry)
+    json_keys(entry)
         .into_iter()
         .filter(|key| SCHEDULING.contains(key))
         .collect()
@@ -88,7 +80,7 @@ fn scheduled(entries: &[Value]) -> &Value {
     let entry = &entries[0];
     let mut expected = RESULT_FIELDS.to_vec();
     expected.extend(SCHEDULING);
-    assert_eq!(keys(entry), expected, "{entry}");
+    assert_eq!(json_keys(entry), expected, "{entry}");
     assert_eq!(entry["PollingCommand"], "helloworld-scan-start");
     assert_eq!(entry["PollingItemsRemaining"], json!(0));
     let timeout = entry["Timeout"].as_str().expect("Timeout is a string");
@@ -96,13 +88,29 @@ fn scheduled(entries: &[Value]) -> &Value {
     entry
 }
 
+/// `helloworld-scan-start hostname=<hostname> polling=true` and `extra` args: the first run's
+/// one entry, which schedules the next (checked by [`scheduled`]).
+async fn start_polling(hw: &Instance, hostname: &str, extra: &[(&str, &str)]) -> Value {
+    let mut call = args(&[("hostname", hostname), ("polling", "true")]);
+    call.extend(args(extra));
+    let entries = hw.run("helloworld-scan-start", call).await;
+    scheduled(&entries).clone()
+}
+
+/// Runs the next poll with `polling_args`; checks that it is one error entry saying `expected`
+/// and that it schedules nothing.
+async fn assert_poll_fails(hw: &Instance, polling_args: Map<String, Value>, expected: &str) {
+    let entries = hw.run("helloworld-scan-start", polling_args).await;
+    let text = error_text(&entries);
+    assert!(text.contains(expected), "{text}");
+    assert!(scheduling(&entries[0]).is_empty());
+}
+
 /// `helloworld-scan-start hostname=<hostname>` without polling; the scan id.
 async fn start(hw: &Instance, hostname: &str) -> String {
-    let entries = hw
-        .run("helloworld-scan-start", args(&[("hostname", hostname)]))
+    let entry = &hw
+        .run_one("helloworld-scan-start", args(&[("hostname", hostname)]))
         .await;
-    assert_eq!(entries.len(), 1, "{entries:#?}");
-    let entry = &entries[0];
     assert!(scheduling(entry).is_empty(), "no polling: {entry}");
     let scan = context(entry, SCAN_KEY);
     assert_eq!(
@@ -149,23 +157,14 @@ async fn assert_results(hw: &Instance, entries: &[Value], scan_id: &str) {
         "vulns",
     ]);
     for entity in scan["entities"].as_array().unwrap() {
-        let found: BTreeSet<&str> = entity
-            .as_object()
-            .unwrap()
-            .keys()
-            .map(String::as_str)
-            .collect();
+        let found: BTreeSet<&str> = json_keys(entity).into_iter().collect();
         assert_eq!(found, entity_keys, "{entity}");
     }
-    assert!(
-        entries[0]["HumanReadable"]
-            .as_str()
-            .unwrap()
-            .starts_with(&format!(
-                "### Scan {scan_id} results\n|entity-id|ip_address|type|vulnerability_status|vulns|\n"
-            )),
-        "{}",
-        entries[0]["HumanReadable"]
+    assert_readable_starts_with(
+        &entries[0],
+        &format!(
+            "### Scan {scan_id} results\n|entity-id|ip_address|type|vulnerability_status|vulns|\n"
+        ),
     );
 
     let cves: BTreeSet<&str> = scan["entities"]
@@ -204,23 +203,17 @@ async fn polling_starts_polls_quietly_then_returns_the_results_and_one_entry_per
     let hw = instance(3).await;
 
     // First run: the scan starts, "Fetching Results:", and a ScheduledCommand.
-    let entries = hw
-        .run(
-            "helloworld-scan-start",
-            args(&[("hostname", "h"), ("polling", "true")]),
-        )
-        .await;
-    let first = scheduled(&entries);
+    let first = start_polling(&hw, "h", &[]).await;
     assert_eq!(first["NextRun"], "30");
     assert_eq!(first["Timeout"], "600");
     assert_eq!(first["HumanReadable"], "Fetching Results:");
-    let scan = context(first, SCAN_KEY);
+    let scan = context(&first, SCAN_KEY);
     assert_eq!(
         (&scan["status"], &scan["hostname"]),
         (&json!("RUNNING"), &json!("h"))
     );
     let scan_id = scan["scan_id"].as_str().unwrap().to_owned();
-    let next = polling_args(first);
+    let next = polling_args(&first);
     assert_eq!(
         next.keys().map(String::as_str).collect::<Vec<_>>(),
         [
@@ -274,11 +267,7 @@ async fn an_interval_under_ten_seconds_is_raised_to_ten_with_xsoars_notice() {
             ]),
         )
         .await;
-    let entries: Vec<Value> = recording
-        .entries
-        .iter()
-        .map(|entry| entry.to_value())
-        .collect();
+    let entries = entry_values(&recording.entries);
     let entry = scheduled(&entries);
     assert_eq!(entry["NextRun"], "10");
     assert_eq!(entry["PollingArgs"]["interval_in_seconds"], "3");
@@ -292,19 +281,9 @@ async fn an_interval_under_ten_seconds_is_raised_to_ten_with_xsoars_notice() {
 #[tokio::test]
 async fn polling_past_its_deadline_is_an_error_entry() {
     let hw = instance(600).await;
-    let entries = hw
-        .run(
-            "helloworld-scan-start",
-            args(&[
-                ("hostname", "h"),
-                ("polling", "true"),
-                ("timeout_in_seconds", "1"),
-            ]),
-        )
-        .await;
-    let first = scheduled(&entries);
+    let first = start_polling(&hw, "h", &[("timeout_in_seconds", "1")]).await;
     assert_eq!(first["Timeout"], "1");
-    let mut next = polling_args(first);
+    let mut next = polling_args(&first);
     let scan_id = next["scan_id"].as_str().unwrap().to_owned();
     // What a second of wall clock would do: the deadline is now in the past.
     let deadline: i64 = next["polling_deadline"].as_str().unwrap().parse().unwrap();
@@ -312,56 +291,34 @@ async fn polling_past_its_deadline_is_an_error_entry() {
         "polling_deadline".to_owned(),
         json!((deadline - 1).to_string()),
     );
-    let entries = hw.run("helloworld-scan-start", next).await;
-    let text = error_text(&entries);
-    assert!(
-        text.contains(&format!(
-            "scan {scan_id} did not complete within 1 seconds (timeout_in_seconds)"
-        )),
-        "{text}"
-    );
-    assert!(scheduling(&entries[0]).is_empty());
+    assert_poll_fails(
+        &hw,
+        next,
+        &format!("scan {scan_id} did not complete within 1 seconds (timeout_in_seconds)"),
+    )
+    .await;
 }
 
 #[tokio::test]
 async fn a_scan_that_vanishes_while_polling_is_an_error_entry_naming_it() {
     let hw = instance(600).await;
-    let entries = hw
-        .run(
-            "helloworld-scan-start",
-            args(&[("hostname", "h"), ("polling", "true")]),
-        )
-        .await;
-    let mut next = polling_args(scheduled(&entries));
+    let mut next = polling_args(&start_polling(&hw, "h", &[]).await);
     next.insert("scan_id".to_owned(), json!(UNKNOWN_SCAN));
-    let entries = hw.run("helloworld-scan-start", next).await;
-    let text = error_text(&entries);
-    assert!(
-        text.contains(&format!("scan {UNKNOWN_SCAN} not found")),
-        "{text}"
-    );
-    assert!(scheduling(&entries[0]).is_empty());
+    assert_poll_fails(&hw, next, &format!("scan {UNKNOWN_SCAN} not found")).await;
 }
 
 #[tokio::test]
 async fn a_failing_host_ends_polling_with_an_error_once_its_time_is_up() {
     let hw = instance(3).await;
-    let entries = hw
-        .run(
-            "helloworld-scan-start",
-            args(&[("hostname", "fail-01.corp.local"), ("polling", "true")]),
-        )
-        .await;
-    let next = polling_args(scheduled(&entries));
+    let next = polling_args(&start_polling(&hw, "fail-01.corp.local", &[]).await);
     let scan_id = next["scan_id"].as_str().unwrap().to_owned();
     hw.sim.advance_clock(3).await;
-    let entries = hw.run("helloworld-scan-start", next).await;
-    let text = error_text(&entries);
-    assert!(
-        text.contains(&format!("scan {scan_id} of fail-01.corp.local failed")),
-        "{text}"
-    );
-    assert!(scheduling(&entries[0]).is_empty());
+    assert_poll_fails(
+        &hw,
+        next,
+        &format!("scan {scan_id} of fail-01.corp.local failed"),
+    )
+    .await;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -377,18 +334,17 @@ async fn generic_polling_runs_start_then_status_until_complete_then_results() {
 
     let mut polls = Vec::new();
     loop {
-        let entries = hw
-            .run("helloworld-scan-status", args(&[("scan_id", &both)]))
+        let entry = hw
+            .run_one("helloworld-scan-status", args(&[("scan_id", &both)]))
             .await;
-        assert_eq!(entries.len(), 1, "{entries:#?}");
-        let statuses = context(&entries[0], SCAN_KEY).as_array().unwrap().clone();
+        let statuses = context(&entry, SCAN_KEY).as_array().unwrap().clone();
         let polled: Vec<&str> = statuses
             .iter()
             .map(|scan| scan["scan_id"].as_str().unwrap())
             .collect();
         assert_eq!(polled, ids, "one status per id, in order");
         for scan in &statuses {
-            assert_eq!(keys(scan), ["scan_id", "status"]);
+            assert_eq!(json_keys(scan), ["scan_id", "status"]);
         }
         let all_complete = statuses.iter().all(|scan| scan["status"] == "COMPLETE");
         polls.push(statuses);
@@ -417,17 +373,13 @@ async fn generic_polling_runs_start_then_status_until_complete_then_results() {
 async fn scan_status_with_an_unknown_id_among_known_ones_fails_naming_it() {
     let hw = instance(3).await;
     let known = start(&hw, "h").await;
-    let entries = hw
-        .run(
+    let text = hw
+        .run_failing(
             "helloworld-scan-status",
             args(&[("scan_id", &format!("{known}, {UNKNOWN_SCAN}"))]),
+            &format!("scan {UNKNOWN_SCAN} not found"),
         )
         .await;
-    let text = error_text(&entries);
-    assert!(
-        text.contains(&format!("scan {UNKNOWN_SCAN} not found")),
-        "{text}"
-    );
     assert!(
         !text.contains(&known),
         "only the unknown id is blamed: {text}"
@@ -453,7 +405,7 @@ async fn results_as_a_file_are_one_info_file_entry_holding_the_vendors_report() 
     let entry = &recording.entries[0];
     let fields = entry.to_value();
     assert_eq!(
-        keys(&fields),
+        json_keys(&fields),
         ["Contents", "ContentsFormat", "Type", "File", "FileID"]
     );
     assert_eq!(fields["Contents"], "");
@@ -487,11 +439,7 @@ async fn a_bad_format_is_refused_by_the_declaration_before_any_call() {
         params,
     ));
     execute(&host).await;
-    let entries: Vec<Value> = host
-        .entries()
-        .iter()
-        .map(|entry| entry.to_value())
-        .collect();
+    let entries = entry_values(&host.entries());
     let text = error_text(&entries);
     assert!(
         text.contains(
@@ -511,17 +459,13 @@ async fn results_of_a_running_scan_say_it_has_no_results_yet() {
     let hw = instance(600).await;
     let scan_id = start(&hw, "h").await;
     for format in ["json", "file"] {
-        let entries = hw
-            .run(
+        let text = hw
+            .run_failing(
                 "helloworld-scan-results",
                 args(&[("scan_id", &scan_id), ("format", format)]),
+                &format!("scan {scan_id} has no results"),
             )
             .await;
-        let text = error_text(&entries);
-        assert!(
-            text.contains(&format!("scan {scan_id} has no results")),
-            "{format}: {text}"
-        );
         assert!(text.contains("RUNNING"), "{format}: {text}");
     }
 }
