@@ -266,6 +266,10 @@ async fn fetch_sends_incidents_and_sets_last_run_then_the_next_run_continues() {
         let last_runs = run.calls("setLastRun");
         assert_eq!(last_runs.len(), 1);
         assert_eq!(last_runs[0]["version"], 1);
+        assert_eq!(
+            run.record["final"]["lastRun"], last_runs[0],
+            "the fake kept it"
+        );
     }
     let distinct: BTreeSet<&String> = fetched.iter().collect();
     assert_eq!(distinct.len(), 10, "the second run continued: {fetched:?}");
@@ -318,6 +322,10 @@ async fn a_version_conflict_reaches_the_binary_which_reads_again_and_retries() {
     let writes = unversioned.calls("setIntegrationContext");
     assert_eq!(writes.len(), 1, "{}", unversioned.record);
     assert!(writes[0]["access_token"].is_string());
+    assert_eq!(
+        unversioned.record["final"]["integrationContext"], writes[0],
+        "the fake kept it"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
